@@ -1,0 +1,74 @@
+// The one file that reads process.env: every setting, validated at start with a clear message.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).optional(),
+    DATABASE_URL: z
+      .url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' })
+      .optional(),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// URL' }).optional(),
+    JWT_SECRET: z
+      .string()
+      .refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes long')
+      .optional(),
+    LOG_LEVEL: z.enum(logLevels).default('info'),
+  })
+  .refine((env) => !env.DATABASE_URL || env.JWT_SECRET, {
+    message: 'is required when DATABASE_URL is set (at least 32 random bytes, e.g. `openssl rand -base64 48`)',
+    path: ['JWT_SECRET'],
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PGlite's files, the embedded JWT secret and uploads. */
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  jwtSecret: string | undefined;
+  logLevel: (typeof logLevels)[number];
+  /** The built web client, served at / when present. */
+  webDist: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const repoRoot = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // an empty variable means "not set", as in most shells' `FOO= cmd`
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR ?? join(repoRoot, '.data')),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    jwtSecret: e.JWT_SECRET,
+    logLevel: e.LOG_LEVEL,
+    webDist: join(repoRoot, 'apps/web/dist'),
+  };
+}
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}

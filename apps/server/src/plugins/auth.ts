@@ -1,0 +1,23 @@
+// `request.actor` for routes that need a signed-in user: verified once, in an onRequest hook.
+import { bearerToken, unauthorized, verifyAccessToken, type Actor, type TokenConfig } from '@chat/api/server';
+import type { FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+export function authenticate(tokens: TokenConfig) {
+  return async (request: FastifyRequest) => {
+    const token = bearerToken(request.headers.authorization);
+    if (!token) throw unauthorized('Missing bearer token');
+    request.actor = await verifyAccessToken(tokens, token);
+  };
+}
+
+/** The actor of a route behind `authenticate`. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthorized();
+  return request.actor;
+}

@@ -1,0 +1,83 @@
+// One table from every error to the API.md body `{ error: { code, message, issues? } }`.
+import { AppError, errorStatus, type ErrorCode, type ValidationIssue } from '@chat/api/server';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; issues?: ValidationIssue[] };
+}
+
+export function errorBody(code: ErrorCode, message: string, issues?: ValidationIssue[]): ErrorBody {
+  return { error: issues ? { code, message, issues } : { code, message } };
+}
+
+const codeOfStatus = new Map<number, ErrorCode>(
+  Object.entries(errorStatus).map(([code, status]) => [status, code as ErrorCode]),
+);
+
+// Errors of the drivers when Postgres or Redis cannot be reached.
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin shutdown
+  '57P03', // cannot connect now
+]);
+
+function isUnavailable(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08'))) return true;
+  }
+  return false;
+}
+
+/** The status and body a client gets for an error; 500 only for what no client can cause. */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof AppError) {
+    return { status: errorStatus[error.code], body: errorBody(error.code, error.message, error.issues) };
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = error.validationContext ?? 'request';
+    const issues = error.validation.map((issue) => ({
+      path: issue.instancePath.replace(/^\//, '').replace(/\//g, '.'),
+      message: issue.message ?? 'is invalid',
+    }));
+    return { status: 400, body: errorBody('BAD_REQUEST', `Invalid ${where}`, issues) };
+  }
+  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return { status: 413, body: errorBody('PAYLOAD_TOO_LARGE', 'The request body is too large') };
+  }
+  if (isUnavailable(error)) {
+    return {
+      status: 503,
+      body: errorBody('SERVICE_UNAVAILABLE', 'A backing service is unavailable; try again shortly'),
+    };
+  }
+  const status = fastifyError.statusCode;
+  if (status && status >= 400 && status < 500) {
+    // Fastify's own 4xx (malformed JSON, bad content type, rate limits…) keep their meaning.
+    const code = codeOfStatus.get(status) ?? 'BAD_REQUEST';
+    return { status: errorStatus[code], body: errorBody(code, fastifyError.message ?? code) };
+  }
+  return { status: 500, body: errorBody('INTERNAL_SERVER_ERROR', 'Something went wrong on our side') };
+}
+
+async function errorsPlugin(app: FastifyInstance) {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}
+
+export default fp(errorsPlugin, { fastify: '5.x', name: 'errors' });

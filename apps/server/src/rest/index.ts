@@ -1,0 +1,37 @@
+// The REST shim of API.md under /api: thin routes over the same services as tRPC.
+import type { ServiceDeps } from '@chat/api/server';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { authenticate } from '../plugins/auth.js';
+import { authRoutes } from './auth.js';
+import { channelRoutes } from './channels.js';
+import { messageRoutes } from './messages.js';
+import { userRoutes } from './users.js';
+
+export interface AuthRateLimits {
+  perIp: number;
+  perUsername: number;
+  windowMs: number;
+}
+
+export interface RestOptions {
+  deps: ServiceDeps;
+  authenticate: ReturnType<typeof authenticate>;
+  limits: AuthRateLimits;
+}
+
+export const restRoutes: FastifyPluginAsyncZod<Omit<RestOptions, 'authenticate'>> = async (app, options) => {
+  // Named one by one: `options` also holds the `/api` prefix, which must not apply twice.
+  const routeOptions: RestOptions = {
+    deps: options.deps,
+    limits: options.limits,
+    authenticate: authenticate(options.deps.tokens),
+  };
+  await app.register(authRoutes, routeOptions);
+  // Everything else needs a signed-in user.
+  await app.register(async (protectedApp) => {
+    protectedApp.addHook('onRequest', routeOptions.authenticate);
+    await protectedApp.register(userRoutes, routeOptions);
+    await protectedApp.register(channelRoutes, routeOptions);
+    await protectedApp.register(messageRoutes, routeOptions);
+  });
+};

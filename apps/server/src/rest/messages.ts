@@ -1,0 +1,47 @@
+import { messagesService, schemas } from '@chat/api/server';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../plugins/auth.js';
+import type { RestOptions } from './index.js';
+
+const channelParams = z.object({ id: schemas.uuid });
+const messageParams = z.object({ id: schemas.uuid });
+
+export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps }) => {
+  const tags = ['messages'];
+  app.get(
+    '/channels/:id/messages',
+    { schema: { tags, params: channelParams, querystring: schemas.historyQuery } },
+    (request) => messagesService.history(deps, actorOf(request), { channelId: request.params.id, ...request.query }),
+  );
+  app.post(
+    '/channels/:id/messages',
+    { schema: { tags, params: channelParams, body: schemas.sendMessageBody } },
+    async (request, reply) => {
+      const result = await messagesService.sendMessage(deps, actorOf(request), {
+        channelId: request.params.id,
+        ...request.body,
+      });
+      return reply.status(result.created ? 201 : 200).send({ message: result.message });
+    },
+  );
+  app.post(
+    '/channels/:id/read',
+    { schema: { tags, params: channelParams, body: schemas.markReadBody } },
+    (request) => messagesService.markRead(deps, actorOf(request), { channelId: request.params.id, ...request.body }),
+  );
+  app.patch(
+    '/messages/:id',
+    { schema: { tags, params: messageParams, body: schemas.editMessageBody } },
+    async (request) => ({
+      message: await messagesService.editMessage(deps, actorOf(request), {
+        messageId: request.params.id,
+        ...request.body,
+      }),
+    }),
+  );
+  app.delete('/messages/:id', { schema: { tags, params: messageParams } }, async (request, reply) => {
+    await messagesService.deleteMessage(deps, actorOf(request), request.params.id);
+    return reply.status(204).send();
+  });
+};

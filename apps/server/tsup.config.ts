@@ -1,0 +1,16 @@
+import { defineConfig } from 'tsup';
+
+// One bundle for the server: the workspace packages (TypeScript sources) are compiled in,
+// everything from node_modules stays an import. So the runtime dependencies of @chat/api and
+// @chat/db are listed in this package's dependencies too, where the bundle can resolve them.
+export default defineConfig({
+  entry: ['src/main.ts'],
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  outDir: 'dist',
+  clean: true,
+  sourcemap: true,
+  skipNodeModulesBundle: true,
+  noExternal: [/^@chat\//],
+});

@@ -1,0 +1,14 @@
+import { authRouter } from './router/auth.js';
+import { channelsRouter } from './router/channels.js';
+import { messagesRouter } from './router/messages.js';
+import { usersRouter } from './router/users.js';
+import { createTRPCRouter } from './trpc.js';
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  users: usersRouter,
+  channels: channelsRouter,
+  messages: messagesRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,38 @@
+// Request bodies and queries are defined alone (REST takes the channel or message id from the
+// path), and the service inputs add that id: one definition for every transport.
+import { z } from 'zod';
+import { limits, pageLimit, uuid } from './common.js';
+
+export const messageContent = z.string().trim().min(1).max(limits.messageLength);
+export const clientMsgId = z.string().min(1).max(128);
+const seqNumber = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const sendMessageBody = z.object({
+  content: messageContent,
+  clientMsgId: clientMsgId.optional(),
+});
+export const sendMessageInput = sendMessageBody.extend({ channelId: uuid });
+export type SendMessageInput = z.infer<typeof sendMessageInput>;
+
+const historyCursor = z.object({
+  limit: pageLimit,
+  before: seqNumber.optional(),
+  after: seqNumber.optional(),
+});
+const oneCursor = (input: { before?: number | undefined; after?: number | undefined }) =>
+  input.before === undefined || input.after === undefined;
+const oneCursorIssue = { message: 'use at most one of before and after', path: ['before'] };
+
+export const historyQuery = historyCursor.refine(oneCursor, oneCursorIssue);
+export const historyInput = historyCursor.extend({ channelId: uuid }).refine(oneCursor, oneCursorIssue);
+export type HistoryInput = z.infer<typeof historyInput>;
+
+export const messageIdInput = z.object({ messageId: uuid });
+
+export const editMessageBody = z.object({ content: messageContent });
+export const editMessageInput = editMessageBody.extend({ messageId: uuid });
+export type EditMessageInput = z.infer<typeof editMessageInput>;
+
+export const markReadBody = z.object({ seq: seqNumber });
+export const markReadInput = markReadBody.extend({ channelId: uuid });
+export type MarkReadInput = z.infer<typeof markReadInput>;

@@ -1,0 +1,27 @@
+import type { Database } from '@chat/db';
+import type { ChatEvent } from '../realtime/events.js';
+import type { TokenConfig } from './tokens.js';
+
+/** Who is calling: taken from a verified access token. */
+export interface Actor {
+  userId: string;
+  username: string;
+}
+
+/** Tells which users have an open connection right now, on any instance. */
+export interface PresenceReader {
+  connectedUserIds(userIds: readonly string[]): Promise<Set<string>>;
+}
+
+/** Sends events to subscribers; services call it only after their transaction committed. */
+export interface EventPublisher {
+  publish(event: ChatEvent): Promise<void>;
+}
+
+/** Everything a service needs from the outside world, passed in explicitly. */
+export interface ServiceDeps {
+  db: Database;
+  tokens: TokenConfig;
+  events: EventPublisher;
+  presence: PresenceReader;
+}

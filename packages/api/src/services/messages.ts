@@ -1,0 +1,187 @@
+import { schema, isUniqueViolation, type Queryable } from '@chat/db';
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { forbidden, notFound } from '../errors.js';
+import type { EditMessageInput, HistoryInput, MarkReadInput, SendMessageInput } from '../schemas/index.js';
+import { memberChannel, visibleChannel } from './access.js';
+import type { Actor, ServiceDeps } from './deps.js';
+import { iso, isoOrNull, type Message } from './views.js';
+
+const { channels, channelMembers, messages, users } = schema;
+
+const messageColumns = {
+  message: messages,
+  username: users.username,
+};
+
+type MessageRow = { message: typeof messages.$inferSelect; username: string };
+
+function toMessage({ message, username }: MessageRow): Message {
+  const deleted = message.deletedAt !== null;
+  return {
+    id: message.id,
+    channelId: message.channelId,
+    seq: message.seq,
+    userId: message.userId,
+    username,
+    content: deleted ? '' : message.content,
+    createdAt: iso(message.createdAt),
+    editedAt: isoOrNull(message.editedAt),
+    deleted,
+    clientMsgId: message.clientMsgId,
+    reactions: [],
+    attachments: [],
+  };
+}
+
+function selectMessages(q: Queryable) {
+  return q.select(messageColumns).from(messages).innerJoin(users, eq(users.id, messages.userId)).$dynamic();
+}
+
+async function findMessage(q: Queryable, where: SQL): Promise<Message | undefined> {
+  const [row] = await selectMessages(q).where(where);
+  return row && toMessage(row);
+}
+
+export interface SendResult {
+  message: Message;
+  /** false when the clientMsgId was already used: the message is the first one sent with it. */
+  created: boolean;
+}
+
+/**
+ * Stores a message with the next seq of its channel. The seq is taken by incrementing the
+ * channel's counter inside the insert's transaction: the row lock orders concurrent senders,
+ * and a failed insert rolls the counter back, so seqs are 1, 2, 3… with no gap.
+ */
+export async function sendMessage(deps: ServiceDeps, actor: Actor, input: SendMessageInput): Promise<SendResult> {
+  const previous = await findByClientMsgId(deps.db, actor, input.clientMsgId);
+  if (previous) return { message: previous, created: false };
+  let message: Message;
+  try {
+    message = await deps.db.transaction(async (tx) => {
+      await memberChannel(tx, actor, input.channelId);
+      const [counter] = await tx
+        .update(channels)
+        .set({ lastSeq: sql`${channels.lastSeq} + 1` })
+        .where(eq(channels.id, input.channelId))
+        .returning({ seq: channels.lastSeq });
+      if (!counter) throw notFound('Channel');
+      const [row] = await tx
+        .insert(messages)
+        .values({
+          channelId: input.channelId,
+          seq: counter.seq,
+          userId: actor.userId,
+          content: input.content,
+          clientMsgId: input.clientMsgId ?? null,
+        })
+        .returning();
+      if (!row) throw new Error('insert returned no row');
+      // What you wrote yourself is read.
+      await tx
+        .update(channelMembers)
+        .set({ lastReadSeq: sql`greatest(${channelMembers.lastReadSeq}, ${counter.seq})` })
+        .where(and(eq(channelMembers.channelId, input.channelId), eq(channelMembers.userId, actor.userId)));
+      return toMessage({ message: row, username: actor.username });
+    });
+  } catch (error) {
+    // Another request with the same clientMsgId committed first: answer with its message.
+    const winner = isUniqueViolation(error) && (await findByClientMsgId(deps.db, actor, input.clientMsgId));
+    if (winner) return { message: winner, created: false };
+    throw error;
+  }
+  await deps.events.publish({ type: 'message', channelId: message.channelId, message });
+  return { message, created: true };
+}
+
+function findByClientMsgId(q: Queryable, actor: Actor, clientMsgId: string | undefined) {
+  if (clientMsgId === undefined) return Promise.resolve(undefined);
+  return findMessage(q, and(eq(messages.userId, actor.userId), eq(messages.clientMsgId, clientMsgId)) as SQL);
+}
+
+export interface History {
+  items: Message[];
+  hasMore: boolean;
+}
+
+/**
+ * A page of a channel's messages, ascending by seq: the newest `limit` (no cursor), the newest
+ * below `before`, or the oldest above `after`. `hasMore` tells whether more lie beyond, in the
+ * direction the page was read.
+ */
+export async function history(deps: ServiceDeps, actor: Actor, input: HistoryInput): Promise<History> {
+  await visibleChannel(deps.db, actor, input.channelId);
+  return readHistory(deps.db, input);
+}
+
+export async function readHistory(q: Queryable, input: HistoryInput): Promise<History> {
+  const inChannel = eq(messages.channelId, input.channelId);
+  const forward = input.after !== undefined;
+  const where = forward
+    ? and(inChannel, gt(messages.seq, input.after as number))
+    : input.before !== undefined
+      ? and(inChannel, lt(messages.seq, input.before))
+      : inChannel;
+  const rows = await selectMessages(q)
+    .where(where)
+    .orderBy(forward ? asc(messages.seq) : desc(messages.seq))
+    .limit(input.limit + 1);
+  const hasMore = rows.length > input.limit;
+  const page = rows.slice(0, input.limit).map(toMessage);
+  return { items: forward ? page : page.reverse(), hasMore };
+}
+
+/** The message if the actor can see its channel; NOT_FOUND otherwise. */
+async function visibleMessage(deps: ServiceDeps, actor: Actor, messageId: string) {
+  const message = await findMessage(deps.db, eq(messages.id, messageId));
+  if (!message) throw notFound('Message');
+  try {
+    const access = await visibleChannel(deps.db, actor, message.channelId);
+    return { message, channel: access.channel };
+  } catch {
+    throw notFound('Message');
+  }
+}
+
+export async function editMessage(deps: ServiceDeps, actor: Actor, input: EditMessageInput): Promise<Message> {
+  const { message } = await visibleMessage(deps, actor, input.messageId);
+  if (message.deleted) throw notFound('Message');
+  if (message.userId !== actor.userId) throw forbidden('Only the author can edit a message');
+  await deps.db
+    .update(messages)
+    .set({ content: input.content, editedAt: sql`now()` })
+    .where(eq(messages.id, input.messageId));
+  const updated = await findMessage(deps.db, eq(messages.id, input.messageId));
+  if (!updated) throw notFound('Message');
+  await deps.events.publish({ type: 'message_updated', channelId: updated.channelId, message: updated });
+  return updated;
+}
+
+/** Deletes for everyone (author, or the channel's creator). The seq stays, the content goes. */
+export async function deleteMessage(deps: ServiceDeps, actor: Actor, messageId: string): Promise<void> {
+  const { message, channel } = await visibleMessage(deps, actor, messageId);
+  if (message.userId !== actor.userId && channel.createdBy !== actor.userId) {
+    throw forbidden('Only the author or the channel creator can delete a message');
+  }
+  if (message.deleted) return;
+  await deps.db
+    .update(messages)
+    .set({ content: '', deletedAt: sql`now()` })
+    .where(eq(messages.id, messageId));
+  const deleted = await findMessage(deps.db, eq(messages.id, messageId));
+  if (deleted) await deps.events.publish({ type: 'message_deleted', channelId: deleted.channelId, message: deleted });
+}
+
+/** Moves the actor's read mark forward (never back, never past the last message). */
+export async function markRead(deps: ServiceDeps, actor: Actor, input: MarkReadInput): Promise<{ lastReadSeq: number }> {
+  const channel = await memberChannel(deps.db, actor, input.channelId);
+  const target = Math.min(input.seq, channel.lastSeq);
+  const [row] = await deps.db
+    .update(channelMembers)
+    .set({ lastReadSeq: sql`greatest(${channelMembers.lastReadSeq}, ${target})` })
+    .where(and(eq(channelMembers.channelId, input.channelId), eq(channelMembers.userId, actor.userId)))
+    .returning({ lastReadSeq: channelMembers.lastReadSeq });
+  if (!row) throw forbidden('Join the channel first');
+  await deps.events.publish({ type: 'read', channelId: input.channelId, userId: actor.userId, seq: row.lastReadSeq });
+  return row;
+}

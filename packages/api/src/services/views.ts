@@ -1,0 +1,110 @@
+// The shapes clients see (API.md "Objects") and the one place rows become them.
+import { schema } from '@chat/db';
+import type { PresenceReader } from './deps.js';
+
+const { users } = schema;
+
+export type UserStatus = 'online' | 'away' | 'dnd' | 'offline';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  avatarUrl: string | null;
+  status: UserStatus;
+  lastSeen: string | null;
+  createdAt: string;
+}
+
+/** The caller's own user: the only place an email appears. */
+export interface OwnUser extends User {
+  email: string;
+}
+
+export interface Channel {
+  id: string;
+  name: string | null;
+  kind: 'channel' | 'dm';
+  isPrivate: boolean;
+  createdBy: string | null;
+  createdAt: string;
+  memberCount: number;
+  isMember: boolean;
+  lastSeq: number;
+  lastReadSeq?: number;
+  unreadCount?: number;
+  mentionCount?: number;
+}
+
+export interface Reaction {
+  emoji: string;
+  count: number;
+  userIds: string[];
+}
+
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  url: string;
+}
+
+export interface Message {
+  id: string;
+  channelId: string;
+  seq: number;
+  userId: string;
+  username: string;
+  content: string;
+  createdAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+  clientMsgId: string | null;
+  reactions: Reaction[];
+  attachments: Attachment[];
+}
+
+/** The columns of a user that may leave the server: never the password hash. */
+export const userColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  avatarUrl: users.avatarUrl,
+  status: users.status,
+  lastSeen: users.lastSeen,
+  createdAt: users.createdAt,
+};
+
+export type UserRow = {
+  id: string;
+  username: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  status: 'online' | 'away' | 'dnd';
+  lastSeen: Date | null;
+  createdAt: Date;
+};
+
+export const iso = (date: Date) => date.toISOString();
+export const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
+
+/** Users as others see them, with their live status: their chosen one while connected. */
+export async function toUsers(presence: PresenceReader, rows: UserRow[]): Promise<User[]> {
+  const connected = await presence.connectedUserIds(rows.map((row) => row.id));
+  return rows.map((row) => ({
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName ?? row.username,
+    avatarUrl: row.avatarUrl,
+    status: connected.has(row.id) ? row.status : 'offline',
+    lastSeen: isoOrNull(row.lastSeen),
+    createdAt: iso(row.createdAt),
+  }));
+}
+
+export async function toUser(presence: PresenceReader, row: UserRow): Promise<User> {
+  const [user] = await toUsers(presence, [row]);
+  if (!user) throw new Error('toUsers returned nothing for one row');
+  return user;
+}

@@ -1,0 +1,77 @@
+// Fixtures for tests of the services and of every transport built on them.
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from '@chat/db/testing';
+import { EventBus } from './realtime/event-bus.js';
+import type { ChatEvent } from './realtime/events.js';
+import { InProcessBroker } from './realtime/in-process-broker.js';
+import { InMemoryPresence } from './realtime/presence.js';
+import * as auth from './services/auth.js';
+import * as channels from './services/channels.js';
+import type { Actor, ServiceDeps } from './services/deps.js';
+import { tokenConfig } from './services/tokens.js';
+
+export { testDatabaseKinds, type DatabaseKind } from '@chat/db/testing';
+
+export const testJwtSecret = 'test-secret-test-secret-test-secret-0123456789';
+
+export interface TestDeps extends ServiceDeps {
+  database: TestDatabase;
+  /** Every event published so far, in order. */
+  published: ChatEvent[];
+  dispose(): Promise<void>;
+}
+
+export async function createTestDeps(kind: DatabaseKind): Promise<TestDeps> {
+  const database = await createTestDatabase(kind);
+  const bus = new EventBus(new InProcessBroker());
+  const published: ChatEvent[] = [];
+  return {
+    db: database.db,
+    tokens: tokenConfig(testJwtSecret),
+    events: {
+      publish: async (event) => {
+        published.push(event);
+        await bus.publish(event);
+      },
+    },
+    presence: new InMemoryPresence(),
+    database,
+    published,
+    dispose: () => database.dispose(),
+  };
+}
+
+let counter = 0;
+/** A unique name for a test user, valid as a username. */
+export const uniqueName = (prefix = 'user') => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export interface TestUser extends Actor {
+  accessToken: string;
+  refreshToken: string;
+}
+
+export async function createUser(deps: ServiceDeps, options: { username?: string; password?: string } = {}): Promise<TestUser> {
+  const username = options.username ?? uniqueName();
+  const session = await auth.register(deps, {
+    username,
+    email: `${username}@example.test`,
+    password: options.password ?? 'correct horse battery',
+  });
+  return {
+    userId: session.user.id,
+    username,
+    accessToken: session.accessToken,
+    refreshToken: session.refreshToken,
+  };
+}
+
+export async function createChannel(
+  deps: ServiceDeps,
+  owner: Actor,
+  options: { name?: string; isPrivate?: boolean; memberIds?: string[] } = {},
+) {
+  return channels.createChannel(deps, owner, {
+    name: options.name ?? uniqueName('channel'),
+    isPrivate: options.isPrivate ?? false,
+    memberIds: options.memberIds ?? [],
+  });
+}

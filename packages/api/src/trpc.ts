@@ -1,0 +1,46 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { AppError, toValidationIssues } from './errors.js';
+import type { Actor, ServiceDeps } from './services/deps.js';
+
+export interface Context {
+  deps: ServiceDeps;
+  /** null when the request carries no valid access token */
+  actor: Actor | null;
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const issues =
+      cause instanceof ZodError
+        ? toValidationIssues(cause.issues)
+        : cause instanceof AppError
+          ? cause.issues
+          : undefined;
+    // No stack traces leave the server; validation failures read as one sentence plus issues.
+    const { stack: _stack, ...data } = shape.data;
+    const message = cause instanceof ZodError ? 'Invalid input' : shape.message;
+    return { ...shape, message, data: { ...data, issues } };
+  },
+});
+
+/** Domain errors become TRPCErrors with the same code; anything else stays a 500. */
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Not authenticated' });
+  return next({ ctx: { ...ctx, actor: ctx.actor } });
+});

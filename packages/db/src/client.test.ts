@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, DataDirLockedError } from './index.js';
+import { channels } from './schema/index.js';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from './testing.js';
+
+describe.each(testDatabaseKinds())('database on %s', (kind) => {
+  let handle: TestDatabase;
+  beforeAll(async () => {
+    handle = await createTestDatabase(kind);
+  });
+  afterAll(() => handle.dispose());
+
+  it('answers a ping after migrating', async () => {
+    await expect(handle.ping()).resolves.toBeUndefined();
+  });
+
+  it('keeps a query outside a transaction from seeing its uncommitted writes', async () => {
+    const [channel] = await handle.db.insert(channels).values({ name: 'iso' }).returning();
+    if (!channel) throw new Error('insert returned nothing');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const tx = handle.db.transaction(async (t) => {
+      await t.update(channels).set({ lastSeq: 99 }).where(eq(channels.id, channel.id));
+      await held;
+      throw new Error('roll back');
+    });
+    const outside = handle.db.select().from(channels).where(eq(channels.id, channel.id));
+    setTimeout(release, 50);
+    await expect(tx).rejects.toThrow('roll back');
+    const [row] = await outside;
+    expect(row?.lastSeq).toBe(0);
+  });
+
+  it('returns rows from a raw sql query', async () => {
+    const result = await handle.db.execute(sql`select 1 as one`);
+    const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
+    expect(rows).toEqual([{ one: 1 }]);
+  });
+});
+
+describe('embedded data folder', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-db-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a second database on the same folder while the first is open', async () => {
+    const first = await openDatabase({ pgliteDir: dir });
+    await expect(openDatabase({ pgliteDir: dir })).rejects.toBeInstanceOf(DataDirLockedError);
+    await first.close();
+    const again = await openDatabase({ pgliteDir: dir });
+    await again.close();
+  });
+});

@@ -1,0 +1,5 @@
+export * from './client.js';
+export * from './migrate.js';
+export * from './errors.js';
+export { DataDirLockedError } from './data-dir-lock.js';
+export * as schema from './schema/index.js';

@@ -1,0 +1,3 @@
+export * from './users.js';
+export * from './channels.js';
+export * from './messages.js';

@@ -1,0 +1,28 @@
+import { bigint, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, nullableTimestamp } from './columns.js';
+import { channels } from './channels.js';
+import { users } from './users.js';
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    seq: bigint({ mode: 'number' }).notNull(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    content: text().notNull(),
+    clientMsgId: text(),
+    createdAt: createdAt(),
+    editedAt: nullableTimestamp(),
+    deletedAt: nullableTimestamp(),
+  },
+  (t) => [
+    uniqueIndex('messages_channel_seq_key').on(t.channelId, t.seq),
+    uniqueIndex('messages_user_client_msg_id_key').on(t.userId, t.clientMsgId),
+    index('messages_user_idx').on(t.userId),
+  ],
+);

@@ -1,0 +1,64 @@
+// Fresh databases for tests: an in-memory PGlite, or a uniquely named database on the
+// Postgres server of DATABASE_URL, created, migrated and dropped after.
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { openDatabase, type DatabaseHandle } from './client.js';
+import { migrateDatabase } from './migrate.js';
+
+export type DatabaseKind = DatabaseHandle['kind'];
+
+export interface TestDatabase extends DatabaseHandle {
+  /** The URL of the created database (postgres only), for starting servers against it. */
+  url?: string;
+  dispose(): Promise<void>;
+}
+
+/** PGlite always; Postgres as well when DATABASE_URL points at a server. */
+export function testDatabaseKinds(): DatabaseKind[] {
+  return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const handle = await openDatabase({});
+    await migrateDatabase(handle);
+    return { ...handle, dispose: () => handle.close() };
+  }
+  const { adminUrl, url, name } = uniqueDatabaseUrl();
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const handle = await openDatabase({ databaseUrl: url });
+  await migrateDatabase(handle);
+  return {
+    ...handle,
+    url,
+    dispose: async () => {
+      await handle.close();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** A new, empty Postgres database for a test that runs its own server processes. */
+export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const { adminUrl, url, name } = uniqueDatabaseUrl();
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  return {
+    url,
+    drop: async () => {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+function uniqueDatabaseUrl() {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) throw new Error('DATABASE_URL is not set');
+  const name = `chat_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { adminUrl, url: url.toString(), name };
+}
