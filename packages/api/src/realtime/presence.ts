@@ -1,11 +1,20 @@
 import type { PresenceReader } from '../services/deps.js';
 
-/** Tracks open connections per user. */
+/**
+ * Tracks open connections per user, across every instance. A user is connected while any of
+ * their connections on any live instance is open.
+ */
 export interface PresenceStore extends PresenceReader {
-  /** Returns true when this was the user's first connection (they just came online). */
+  /** Records a connection; true when it is the user's first anywhere (they just came online). */
   connect(userId: string, connectionId: string): Promise<boolean>;
-  /** Returns true when this was the user's last connection (they just went offline). */
+  /** Forgets a connection; true when it was the user's last anywhere (they just went offline). */
   disconnect(userId: string, connectionId: string): Promise<boolean>;
+  /**
+   * Called with users who went offline without a disconnect: their instance stopped
+   * heartbeating (crashed, killed, cut off). Exactly one live instance reports each such user.
+   */
+  onUsersOffline(listener: (userIds: string[]) => void): void;
+  /** Stops heartbeats and timers. Does not disconnect anyone (a graceful shutdown does that). */
   close(): Promise<void>;
 }
 
@@ -32,6 +41,9 @@ export class InMemoryPresence implements PresenceStore {
     this.connections.delete(userId);
     return Promise.resolve(true);
   }
+
+  // One process: nobody else's crash can take users offline.
+  onUsersOffline(): void {}
 
   close(): Promise<void> {
     this.connections.clear();
