@@ -20,6 +20,8 @@ import errors from './plugins/errors.js';
 import { restRoutes, type AuthRateLimits } from './rest/index.js';
 import type { Runtime } from './runtime.js';
 import { trpcOptions } from './trpc.js';
+import { defaultWsLimits, type WsLimits } from './ws/connection.js';
+import { wsRoute } from './ws/route.js';
 
 export const bodyLimit = 64 * 1024;
 
@@ -28,9 +30,10 @@ export interface AppOptions {
   runtime: Runtime;
   logger?: FastifyServerOptions['logger'];
   authRateLimits?: Partial<AuthRateLimits>;
+  wsLimits?: Partial<WsLimits>;
 }
 
-export async function buildApp({ config, runtime, logger, authRateLimits }: AppOptions) {
+export async function buildApp({ config, runtime, logger, authRateLimits, wsLimits }: AppOptions) {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     genReqId: (request) => {
@@ -69,6 +72,7 @@ export async function buildApp({ config, runtime, logger, authRateLimits }: AppO
     deps: runtime.deps,
     limits: { perIp: 30, perUsername: 10, windowMs: 60_000, ...authRateLimits },
   });
+  await app.register(wsRoute, { deps: runtime.deps, limits: { ...defaultWsLimits, ...wsLimits } });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     useWSS: true,

@@ -6,7 +6,10 @@ import {
   EventBus,
   InMemoryPresence,
   InProcessBroker,
+  presenceService,
+  RealtimeHub,
   tokenConfig,
+  TypingThrottle,
   type PresenceStore,
   type ServiceDeps,
   type TokenConfig,
@@ -37,11 +40,22 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') }));
   try {
     if (ownsDatabase) await migrateDatabase(database);
-    const events = new EventBus(new InProcessBroker());
+    const broker = new InProcessBroker();
+    const events = new EventBus(broker);
     const presence = new InMemoryPresence();
     const tokens = tokenConfig(config.jwtSecret ?? embeddedJwtSecret(config.dataDir), options.tokenOverrides);
+    const deps: ServiceDeps = {
+      db: database.db,
+      tokens,
+      events,
+      presence,
+      typing: new TypingThrottle(),
+      realtime: new RealtimeHub(database.db, broker),
+    };
+    // Users of a crashed instance go offline: one live instance hears of each and tells.
+    presence.onUsersOffline((userIds) => void presenceService.wentOffline(deps, userIds).catch(() => {}));
     return {
-      deps: { db: database.db, tokens, events, presence },
+      deps,
       database,
       events,
       presence,

@@ -1,6 +1,7 @@
 import { authRouter } from './router/auth.js';
 import { channelsRouter } from './router/channels.js';
 import { messagesRouter } from './router/messages.js';
+import { realtimeRouter } from './router/realtime.js';
 import { usersRouter } from './router/users.js';
 import { createTRPCRouter } from './trpc.js';
 
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   channels: channelsRouter,
   messages: messagesRouter,
+  realtime: realtimeRouter,
 });
 
 export type AppRouter = typeof appRouter;

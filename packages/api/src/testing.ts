@@ -2,12 +2,15 @@
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '@chat/db/testing';
 import { EventBus } from './realtime/event-bus.js';
 import type { ChatEvent } from './realtime/events.js';
+import { RealtimeHub } from './realtime/hub.js';
 import { InProcessBroker } from './realtime/in-process-broker.js';
-import { InMemoryPresence } from './realtime/presence.js';
+import { InMemoryPresence, type PresenceStore } from './realtime/presence.js';
 import * as auth from './services/auth.js';
 import * as channels from './services/channels.js';
 import type { Actor, ServiceDeps } from './services/deps.js';
+import * as messages from './services/messages.js';
 import { tokenConfig } from './services/tokens.js';
+import { TypingThrottle } from './services/typing.js';
 
 export { testDatabaseKinds, type DatabaseKind } from '@chat/db/testing';
 
@@ -17,12 +20,15 @@ export interface TestDeps extends ServiceDeps {
   database: TestDatabase;
   /** Every event published so far, in order. */
   published: ChatEvent[];
+  /** The full store, so that tests can connect users (`presence.connect(userId, connectionId)`). */
+  presence: PresenceStore;
   dispose(): Promise<void>;
 }
 
 export async function createTestDeps(kind: DatabaseKind): Promise<TestDeps> {
   const database = await createTestDatabase(kind);
-  const bus = new EventBus(new InProcessBroker());
+  const broker = new InProcessBroker();
+  const bus = new EventBus(broker);
   const published: ChatEvent[] = [];
   return {
     db: database.db,
@@ -34,6 +40,8 @@ export async function createTestDeps(kind: DatabaseKind): Promise<TestDeps> {
       },
     },
     presence: new InMemoryPresence(),
+    typing: new TypingThrottle(),
+    realtime: new RealtimeHub(database.db, broker, { gapWaitMs: 50 }),
     database,
     published,
     dispose: () => database.dispose(),
@@ -75,3 +83,16 @@ export async function createChannel(
     memberIds: options.memberIds ?? [],
   });
 }
+
+/** Posts `count` messages ("message 1", "message 2", …) one after the other; returns them in order. */
+export async function postMessages(deps: ServiceDeps, author: Actor, channelId: string, count: number) {
+  const posted = [];
+  for (let i = 1; i <= count; i++) {
+    const { message } = await messages.sendMessage(deps, author, { channelId, content: `message ${i}` });
+    posted.push(message);
+  }
+  return posted;
+}
+
+/** The events published since `deps.published` had `mark` items. */
+export const publishedSince = (deps: TestDeps, mark: number) => deps.published.slice(mark);

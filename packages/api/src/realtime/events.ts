@@ -1,9 +1,22 @@
 // Events that flow from the services through the broker to every connection that may see them.
-import type { Channel, Message, UserStatus } from '../services/views.js';
+import type { Message, UserStatus } from '../services/views.js';
 
 export type ChatEvent =
   | { type: 'message' | 'message_updated' | 'message_deleted'; channelId: string; message: Message }
-  | { type: 'join' | 'leave'; channelId: string; userId: string; username: string; channel?: Channel }
+  /** `seq`: the channel's last seq when the user joined; what follows is theirs to receive. */
+  | { type: 'join'; channelId: string; userId: string; username: string; seq: number }
+  | { type: 'leave'; channelId: string; userId: string; username: string }
   | { type: 'read'; channelId: string; userId: string; seq: number }
   | { type: 'typing'; channelId: string; userId: string; username: string }
+  | {
+      type: 'reaction';
+      channelId: string;
+      messageId: string;
+      emoji: string;
+      userId: string;
+      op: 'add' | 'remove';
+    }
+  /** Sent to every channel the user is in; `channelIds` names them. */
   | { type: 'presence'; userId: string; status: UserStatus; channelIds: string[] };
+
+export type ChannelEvent = Extract<ChatEvent, { channelId: string }>;

@@ -43,7 +43,7 @@ export class InMemoryPresence implements PresenceStore {
   }
 
   // One process: nobody else's crash can take users offline.
-  onUsersOffline(): void {}
+  onUsersOffline(_listener: (userIds: string[]) => void): void {}
 
   close(): Promise<void> {
     this.connections.clear();

@@ -3,3 +3,4 @@ export * from './auth.js';
 export * from './users.js';
 export * from './channels.js';
 export * from './messages.js';
+export * from './realtime.js';

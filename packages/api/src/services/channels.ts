@@ -33,6 +33,23 @@ export async function listChannels(deps: ServiceDeps, actor: Actor, input: PageQ
   return toPage(rows, input.limit, toChannel, (row) => [iso(row.channel.createdAt), row.channel.id]);
 }
 
+/** Ids of every channel and DM the actor is a member of. */
+export async function memberChannelIds(deps: ServiceDeps, actor: Actor): Promise<string[]> {
+  const rows = await deps.db
+    .select({ channelId: channelMembers.channelId })
+    .from(channelMembers)
+    .where(eq(channelMembers.userId, actor.userId));
+  return rows.map((row) => row.channelId);
+}
+
+/** Every channel and DM the actor is a member of, as Channel objects. */
+export async function memberChannels(deps: ServiceDeps, actor: Actor): Promise<Channel[]> {
+  const rows = await selectChannelViews(deps.db, actor)
+    .where(sql`${channelMembers.userId} is not null`)
+    .orderBy(asc(channels.createdAt), asc(channels.id));
+  return rows.map(toChannel);
+}
+
 export async function getChannel(deps: ServiceDeps, actor: Actor, channelId: string): Promise<Channel> {
   await visibleChannel(deps.db, actor, channelId);
   return channelView(deps.db, actor, channelId);
@@ -81,11 +98,16 @@ export async function addMember(
   return channelView(deps.db, actor, input.channelId);
 }
 
-/** Leave (userId = the caller) or remove someone (only the channel's creator may); idempotent. */
+/**
+ * Leave (userId = the caller) or remove someone (only the channel's creator may, and nobody from a
+ * DM); idempotent.
+ */
 export async function removeMember(deps: ServiceDeps, actor: Actor, input: ChannelMemberInput): Promise<void> {
   const { channel } = await visibleChannel(deps.db, actor, input.channelId);
-  if (input.userId !== actor.userId && channel.createdBy !== actor.userId) {
-    throw forbidden('Only the channel creator can remove other members');
+  if (input.userId !== actor.userId) {
+    // Whoever opened a DM first has no say over the others in it: they may only leave.
+    if (channel.kind === 'dm') throw forbidden('The members of a direct message cannot change');
+    if (channel.createdBy !== actor.userId) throw forbidden('Only the channel creator can remove other members');
   }
   const removed = await deps.db
     .delete(channelMembers)
@@ -165,7 +187,7 @@ async function existingUsers(deps: ServiceDeps, ids: string[]): Promise<MemberRe
 }
 
 async function addMembership(deps: ServiceDeps, channelId: string, user: MemberRef) {
-  const inserted = await deps.db
+  const [inserted] = await deps.db
     .insert(channelMembers)
     // A newcomer starts with the history read: only what arrives after joining is unread.
     .values({
@@ -174,12 +196,12 @@ async function addMembership(deps: ServiceDeps, channelId: string, user: MemberR
       lastReadSeq: sql`(select ${channels.lastSeq} from ${channels} where ${channels.id} = ${channelId})`,
     })
     .onConflictDoNothing()
-    .returning({ userId: channelMembers.userId });
-  if (inserted.length > 0) await publishJoins(deps, channelId, [user]);
+    .returning({ seq: channelMembers.lastReadSeq });
+  if (inserted) await publishJoins(deps, channelId, [user], inserted.seq);
 }
 
-async function publishJoins(deps: ServiceDeps, channelId: string, members: MemberRef[]) {
+async function publishJoins(deps: ServiceDeps, channelId: string, members: MemberRef[], seq = 0) {
   for (const member of members) {
-    await deps.events.publish({ type: 'join', channelId, userId: member.id, username: member.username });
+    await deps.events.publish({ type: 'join', channelId, userId: member.id, username: member.username, seq });
   }
 }

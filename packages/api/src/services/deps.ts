@@ -1,5 +1,8 @@
 import type { Database } from '@chat/db';
 import type { ChatEvent } from '../realtime/events.js';
+import type { RealtimeHub } from '../realtime/hub.js';
+import type { PresenceStore } from '../realtime/presence.js';
+import type { TypingThrottle } from './typing.js';
 import type { TokenConfig } from './tokens.js';
 
 /** Who is calling: taken from a verified access token. */
@@ -23,5 +26,8 @@ export interface ServiceDeps {
   db: Database;
   tokens: TokenConfig;
   events: EventPublisher;
-  presence: PresenceReader;
+  presence: PresenceStore;
+  typing: TypingThrottle;
+  /** This instance's subscriptions to live events (for the realtime transports). */
+  realtime: RealtimeHub;
 }

@@ -1,0 +1,236 @@
+// One /ws connection: frames in, the user's live events out. Frames are handled one at a time,
+// in the order they came, so acks keep the order of the messages they acknowledge.
+import { randomUUID } from 'node:crypto';
+import {
+  AppError,
+  channelsService,
+  liveService,
+  mentionPattern,
+  messagesService,
+  presenceService,
+  reactionsService,
+  schemas,
+  toValidationIssues,
+  typingService,
+  usersService,
+  type Actor,
+  type ClientEvent,
+  type Message,
+  type ServiceDeps,
+  type UserSession,
+} from '@chat/api/server';
+import type { FastifyBaseLogger } from 'fastify';
+import type { WebSocket } from 'ws';
+import { toErrorResponse } from '../plugins/errors.js';
+import { errorFrame, eventFrame, frame, mentionFrame, messageFrame } from './frames.js';
+import { TokenBucket } from './rate-limiter.js';
+
+export interface WsLimits {
+  /** Frames a client may send at once, and per second after that. */
+  burst: number;
+  perSecond: number;
+  /** Bytes queued for a socket past which it is cut off as a slow consumer. */
+  maxBufferedBytes: number;
+}
+
+export const defaultWsLimits: WsLimits = { burst: 30, perSecond: 15, maxBufferedBytes: 1024 * 1024 };
+
+type ClientFrame = schemas.ClientFrame;
+
+export class WsConnection {
+  private readonly id = randomUUID();
+  private readonly inbox: string[] = [];
+  private readonly bucket: TokenBucket;
+  private readonly mentions: RegExp;
+  private session: UserSession | null = null;
+  /** Frames produced before `ready` went out wait here: `ready` is always the first frame. */
+  private beforeReady: string[] | null = [];
+  private working = false;
+  private closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly actor: Actor,
+    private readonly deps: ServiceDeps,
+    private readonly log: FastifyBaseLogger,
+    private readonly limits: WsLimits,
+  ) {
+    this.bucket = new TokenBucket(limits.burst, limits.perSecond);
+    this.mentions = new RegExp(mentionPattern(actor.username));
+    // Attached before anything is awaited, so no early frame is lost.
+    socket.on('message', (data, isBinary) => this.receive(data.toString(), isBinary));
+    socket.on('close', () => void this.shutdown());
+    socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
+  }
+
+  /** Subscribes to the user's channels, says `ready`, then handles the frames that waited. */
+  async start(): Promise<void> {
+    try {
+      this.session = await liveService.openUserSession(this.deps, this.actor, {
+        message: (message) => this.deliver(message),
+        event: (event) => this.sendEvent(event),
+        writable: () => this.writable(),
+      });
+      if (this.closed) return this.session.close();
+      await presenceService.connectionOpened(this.deps, this.actor, this.id);
+      const [user, channels] = await Promise.all([
+        usersService.me(this.deps, this.actor),
+        channelsService.memberChannels(this.deps, this.actor),
+      ]);
+      const waiting = this.beforeReady ?? [];
+      this.beforeReady = null;
+      this.send(frame('ready', { user, channels }));
+      for (const data of waiting) this.send(data);
+      void this.work();
+    } catch (error) {
+      this.log.error({ err: error }, 'could not start a /ws session');
+      this.socket.close(1011, 'could not start the session');
+    }
+  }
+
+  private receive(text: string, isBinary: boolean) {
+    if (this.closed) return;
+    if (!this.bucket.take()) {
+      this.send(errorFrame('TOO_MANY_REQUESTS', 'Too many frames; slow down'));
+      return;
+    }
+    if (isBinary) {
+      this.send(errorFrame('BAD_REQUEST', 'Frames must be JSON text'));
+      return;
+    }
+    this.inbox.push(text);
+    void this.work();
+  }
+
+  private async work() {
+    if (this.working || !this.session) return;
+    this.working = true;
+    try {
+      for (let text = this.inbox.shift(); text !== undefined && !this.closed; text = this.inbox.shift()) {
+        await this.handle(text);
+      }
+    } finally {
+      this.working = false;
+    }
+  }
+
+  private async handle(text: string) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return this.send(errorFrame('BAD_REQUEST', 'Frames must be JSON objects'));
+    }
+    const ref = refOf(raw);
+    const parsed = schemas.clientFrame.safeParse(raw);
+    if (!parsed.success) {
+      return this.send(errorFrame('BAD_REQUEST', 'Invalid frame', ref, toValidationIssues(parsed.error.issues)));
+    }
+    try {
+      await this.dispatch(parsed.data);
+    } catch (error) {
+      const { status, body } = toErrorResponse(error);
+      if (status >= 500) this.log.error({ err: error, frame: parsed.data.type }, '/ws frame failed');
+      this.send(errorFrame(body.error.code, body.error.message, ref, body.error.issues));
+    }
+  }
+
+  private async dispatch(message: ClientFrame): Promise<void> {
+    const { deps, actor } = this;
+    switch (message.type) {
+      case 'message':
+        return this.sendMessage(message);
+      case 'typing':
+        await typingService.announceTyping(deps, actor, message.channel);
+        return;
+      case 'join':
+        await channelsService.joinChannel(deps, actor, message.channel);
+        return;
+      case 'leave':
+        await channelsService.removeMember(deps, actor, { channelId: message.channel, userId: actor.userId });
+        return;
+      case 'read':
+        await messagesService.markRead(deps, actor, { channelId: message.channel, seq: message.seq });
+        return;
+      case 'reaction':
+        await reactionsService.announceReaction(deps, actor, message);
+        return;
+      case 'presence':
+        await usersService.updateProfile(deps, actor, { status: message.status });
+        return;
+      case 'resume':
+        await this.session?.resume(message.cursors);
+        return;
+      case 'ping':
+        return this.send(frame('pong'));
+    }
+  }
+
+  /** Persists, acks, and only then lets the channel's live messages (this one too) through. */
+  private async sendMessage(message: Extract<ClientFrame, { type: 'message' }>) {
+    if (message.attachmentIds?.length) throw new AppError('BAD_REQUEST', 'Attachments are not supported yet');
+    const release = (await this.session?.hold(message.channel)) ?? (() => {});
+    try {
+      const result = await messagesService.sendMessage(this.deps, this.actor, {
+        channelId: message.channel,
+        content: message.content,
+        clientMsgId: message.clientMsgId,
+      });
+      const sent = result.message;
+      this.send(frame('ack', { clientMsgId: sent.clientMsgId, id: sent.id, seq: sent.seq, channel: sent.channelId }));
+    } finally {
+      release();
+    }
+  }
+
+  private deliver(message: Message) {
+    this.send(messageFrame(message));
+    if (message.userId !== this.actor.userId && !message.deleted && this.mentions.test(message.content)) {
+      this.send(mentionFrame(message));
+    }
+  }
+
+  private sendEvent(event: ClientEvent) {
+    this.send(eventFrame(event));
+  }
+
+  private send(data: string) {
+    if (this.beforeReady) {
+      this.beforeReady.push(data);
+      return;
+    }
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      // A client that stopped reading is cut off rather than let the server's memory grow;
+      // it reconnects and resumes from its cursors.
+      this.log.warn({ userId: this.actor.userId, buffered: this.socket.bufferedAmount }, 'slow consumer cut off');
+      this.socket.terminate();
+      return;
+    }
+    this.socket.send(data);
+  }
+
+  /** Waits while the socket's send buffer is over half full (between backlog pages). */
+  private async writable() {
+    while (!this.closed && this.socket.bufferedAmount > this.limits.maxBufferedBytes / 2) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  private async shutdown() {
+    if (this.closed) return;
+    this.closed = true;
+    this.session?.close();
+    if (!this.session) return; // never counted as connected
+    try {
+      await presenceService.connectionClosed(this.deps, this.actor, this.id);
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not record a disconnect');
+    }
+  }
+}
+
+function refOf(raw: unknown): string | undefined {
+  const ref = (raw as { clientMsgId?: unknown } | null)?.clientMsgId;
+  return typeof ref === 'string' ? ref : undefined;
+}

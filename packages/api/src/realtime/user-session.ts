@@ -1,0 +1,140 @@
+// Everything one connected user receives: the messages and events of every channel they are a
+// member of, following their joins and leaves as they happen (on any transport, any instance).
+import type { Actor, ServiceDeps } from '../services/deps.js';
+import type { Message } from '../services/views.js';
+import { memberChannelIds } from '../services/channels.js';
+import { ChannelStream } from './channel-stream.js';
+import type { ChatEvent } from './events.js';
+
+/** What a client may see of an event: presence leaves out which channels the user is in. */
+export type ClientEvent =
+  | Exclude<ChatEvent, { type: 'message' | 'presence' }>
+  | { type: 'presence'; userId: string; status: Extract<ChatEvent, { type: 'presence' }>['status'] };
+
+export interface SessionSink {
+  message(message: Message): void;
+  event(event: ClientEvent): void;
+  writable?(): Promise<void>;
+}
+
+export class UserSession {
+  private readonly streams = new Map<string, Promise<ChannelStream>>();
+  private readonly lastStatus = new Map<string, string>();
+  private stopUserEvents: (() => void) | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly deps: ServiceDeps,
+    readonly actor: Actor,
+    private readonly sink: SessionSink,
+  ) {}
+
+  /** Listens to the user's own events first, then to each of their channels, from now on. */
+  static async open(deps: ServiceDeps, actor: Actor, sink: SessionSink): Promise<UserSession> {
+    const session = new UserSession(deps, actor, sink);
+    try {
+      session.stopUserEvents = await deps.realtime.watchUser(actor.userId, (event) => session.onUserEvent(event));
+      const channelIds = await memberChannelIds(deps, actor);
+      await Promise.all(channelIds.map((id) => session.openChannel(id)));
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+    return session;
+  }
+
+  get channelIds() {
+    return [...this.streams.keys()];
+  }
+
+  /**
+   * Sends every message after each cursor that this connection has not had yet. Channels the
+   * user is not a member of are skipped: they are none of this session's business.
+   */
+  async resume(cursors: Record<string, number>): Promise<void> {
+    for (const [channelId, after] of Object.entries(cursors)) {
+      const stream = await this.streams.get(channelId);
+      await stream?.resume(after);
+    }
+  }
+
+  /** Holds a channel's live messages back until released (an ack must precede them). */
+  async hold(channelId: string): Promise<() => void> {
+    const stream = await this.streams.get(channelId)?.catch(() => undefined);
+    return stream ? stream.hold() : () => {};
+  }
+
+  close() {
+    this.closed = true;
+    this.stopUserEvents?.();
+    for (const stream of this.streams.values()) void stream.then((s) => s.close()).catch(() => {});
+    this.streams.clear();
+  }
+
+  private openChannel(channelId: string, after?: number): Promise<ChannelStream> {
+    const existing = this.streams.get(channelId);
+    if (existing) return existing;
+    const opening = ChannelStream.open(
+      this.deps.realtime,
+      this.deps.db,
+      channelId,
+      {
+        message: (message) => this.sink.message(message),
+        event: (event) => this.onChannelEvent(event),
+        writable: this.sink.writable && (() => this.sink.writable?.() ?? Promise.resolve()),
+      },
+      after,
+    );
+    this.streams.set(channelId, opening);
+    opening.catch(() => {
+      if (this.streams.get(channelId) === opening) this.streams.delete(channelId);
+    });
+    void opening.then((stream) => {
+      if (this.closed || this.streams.get(channelId) !== opening) stream.close();
+    });
+    return opening;
+  }
+
+  private closeChannel(channelId: string) {
+    const stream = this.streams.get(channelId);
+    this.streams.delete(channelId);
+    void stream?.then((s) => s.close()).catch(() => {});
+  }
+
+  private onUserEvent(event: ChatEvent) {
+    if (this.closed) return;
+    if (event.type === 'join' && event.userId === this.actor.userId) {
+      // from the moment of joining: what was posted before is history, not news
+      void this.openChannel(event.channelId, event.seq).catch(() => {});
+      this.sink.event(event);
+    } else if (event.type === 'leave' && event.userId === this.actor.userId) {
+      this.closeChannel(event.channelId);
+      this.sink.event(event);
+    }
+  }
+
+  private onChannelEvent(event: ChatEvent) {
+    if (this.closed) return;
+    switch (event.type) {
+      case 'join':
+      case 'leave':
+        // the user's own joins and leaves come through their own topic, once
+        if (event.userId !== this.actor.userId) this.sink.event(event);
+        return;
+      case 'typing':
+        if (event.userId !== this.actor.userId) this.sink.event(event);
+        return;
+      case 'presence': {
+        // published to each channel the user is in: several copies arrive, one is news
+        if (this.lastStatus.get(event.userId) === event.status) return;
+        this.lastStatus.set(event.userId, event.status);
+        this.sink.event({ type: 'presence', userId: event.userId, status: event.status });
+        return;
+      }
+      case 'message':
+        return; // messages come in order through the channel stream
+      default:
+        this.sink.event(event);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// Frames a client sends on the plain JSON WebSocket (/ws) of API.md, and the inputs of the
+// realtime tRPC procedures.
+import { z } from 'zod';
+import { userStatus } from './auth.js';
+import { uuid } from './common.js';
+import { clientMsgId, messageContent } from './messages.js';
+
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const reactionInput = z.object({
+  messageId: uuid,
+  emoji: z.string().min(1).max(32),
+  op: z.enum(['add', 'remove']),
+});
+export type ReactionInput = z.infer<typeof reactionInput>;
+
+export const clientFrame = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('message'),
+    channel: uuid,
+    content: messageContent,
+    clientMsgId: clientMsgId.optional(),
+    attachmentIds: z.array(uuid).max(10).optional(),
+  }),
+  z.object({ type: z.literal('typing'), channel: uuid }),
+  z.object({ type: z.literal('join'), channel: uuid }),
+  z.object({ type: z.literal('leave'), channel: uuid }),
+  z.object({ type: z.literal('read'), channel: uuid, seq }),
+  reactionInput.extend({ type: z.literal('reaction') }),
+  z.object({ type: z.literal('presence'), status: userStatus }),
+  z.object({ type: z.literal('resume'), cursors: z.record(uuid, seq) }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type ClientFrame = z.infer<typeof clientFrame>;
+
+export const channelSubscriptionInput = z.object({
+  channelId: uuid,
+  /** The last seq the client has (tRPC's tracked event id); absent means "from now on". */
+  lastEventId: z.string().regex(/^\d+$/).nullish(),
+});
+
+export const typingInput = z.object({ channelId: uuid });
+export const statusInput = z.object({ status: userStatus });
