@@ -6,15 +6,27 @@ import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+// Decimal digits only: Number() would also take ' ' (as 0, a random port), '0x10' or '1e3'.
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, 'must be a whole number from 0 to 65535')
+  .transform(Number)
+  .pipe(z.number().max(65535, 'must be a whole number from 0 to 65535'));
+
+/** A URL of one of `schemes` with a `//` authority: `postgres:db` is no server address. */
+const urlOf = (schemes: string[], message: string) =>
+  z.string().refine((value) => {
+    const scheme = schemes.find((s) => value.startsWith(`${s}://`));
+    return scheme !== undefined && URL.canParse(value);
+  }, message);
+
 const envSchema = z
   .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: port.default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATA_DIR: z.string().min(1).optional(),
-    DATABASE_URL: z
-      .url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' })
-      .optional(),
-    REDIS_URL: z.url({ protocol: /^rediss?$/, message: 'must be a redis:// URL' }).optional(),
+    DATABASE_URL: urlOf(['postgres', 'postgresql'], 'must be a postgres:// URL').optional(),
+    REDIS_URL: urlOf(['redis', 'rediss'], 'must be a redis:// URL').optional(),
     JWT_SECRET: z
       .string()
       .refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes long')
