@@ -32,6 +32,13 @@ const envSchema = z
       .refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes long')
       .optional(),
     LOG_LEVEL: z.enum(logLevels).default('info'),
+    REDIS_KEY_PREFIX: z.string().max(64).default('chat:'),
+    PRESENCE_TTL_SECONDS: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of seconds')
+      .transform(Number)
+      .pipe(z.number().min(1).max(3600))
+      .default(30),
   })
   .refine((env) => !env.DATABASE_URL || env.JWT_SECRET, {
     message: 'is required when DATABASE_URL is set (at least 32 random bytes, e.g. `openssl rand -base64 48`)',
@@ -47,6 +54,10 @@ export interface Config {
   redisUrl: string | undefined;
   jwtSecret: string | undefined;
   logLevel: (typeof logLevels)[number];
+  /** Put before every Redis key and channel, so deployments can share one Redis. */
+  redisKeyPrefix: string;
+  /** With Redis: how long after its last heartbeat an instance's users count as offline. */
+  presenceTtlMs: number;
   /** The built web client, served at / when present. */
   webDist: string;
 }
@@ -74,6 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     jwtSecret: e.JWT_SECRET,
     logLevel: e.LOG_LEVEL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
     webDist: join(repoRoot, 'apps/web/dist'),
   };
 }

@@ -8,8 +8,11 @@ import {
   InProcessBroker,
   presenceService,
   RealtimeHub,
+  RedisBroker,
+  RedisPresence,
   tokenConfig,
   TypingThrottle,
+  type Broker,
   type PresenceStore,
   type ServiceDeps,
   type TokenConfig,
@@ -31,6 +34,10 @@ export interface RuntimeOptions {
   /** An open, migrated database (tests); by default one is opened from the config. */
   database?: DatabaseHandle;
   tokenOverrides?: Partial<TokenConfig>;
+  /** Where the Redis backends report connection errors. */
+  log?: (message: string, error: unknown) => void;
+  /** Timings of the realtime hub (tests shorten them). */
+  realtime?: ConstructorParameters<typeof RealtimeHub>[2];
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -40,9 +47,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') }));
   try {
     if (ownsDatabase) await migrateDatabase(database);
-    const broker = new InProcessBroker();
+    const { broker, presence } = realtimeBackends(config, options.log ?? defaultLog);
     const events = new EventBus(broker);
-    const presence = new InMemoryPresence();
     const tokens = tokenConfig(config.jwtSecret ?? embeddedJwtSecret(config.dataDir), options.tokenOverrides);
     const deps: ServiceDeps = {
       db: database.db,
@@ -50,7 +56,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       events,
       presence,
       typing: new TypingThrottle(),
-      realtime: new RealtimeHub(database.db, broker),
+      realtime: new RealtimeHub(database.db, broker, options.realtime),
     };
     // Users of a crashed instance go offline: one live instance hears of each and tells.
     presence.onUsersOffline((userIds) => void presenceService.wentOffline(deps, userIds).catch(() => {}));
@@ -59,7 +65,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       database,
       events,
       presence,
-      checkReady: () => database.ping(),
+      checkReady: async () => {
+        await Promise.all([database.ping(), broker.ping()]);
+      },
       close: async () => {
         await presence.close();
         await events.broker.close();
@@ -70,6 +78,24 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     if (ownsDatabase) await database.close();
     throw error;
   }
+}
+
+const defaultLog = (message: string, error: unknown) => console.error(message, error);
+
+/** In-process by default; through Redis, shared by every instance, when REDIS_URL is set. */
+function realtimeBackends(config: Config, log: NonNullable<RuntimeOptions['log']>): { broker: Broker; presence: PresenceStore } {
+  if (!config.redisUrl) return { broker: new InProcessBroker(), presence: new InMemoryPresence() };
+  const keyPrefix = config.redisKeyPrefix;
+  return {
+    broker: new RedisBroker(config.redisUrl, { keyPrefix, onError: (error) => log('redis broker', error) }),
+    presence: new RedisPresence({
+      redis: config.redisUrl,
+      keyPrefix,
+      ttlMs: config.presenceTtlMs,
+      heartbeatMs: Math.max(100, Math.floor(config.presenceTtlMs / 3)),
+      onError: (error) => log('redis presence', error),
+    }),
+  };
 }
 
 /** Embedded mode keeps a generated secret in the data folder, so tokens survive restarts. */

@@ -23,3 +23,5 @@ export { TypingThrottle } from './services/typing.js';
 export { RealtimeHub } from './realtime/hub.js';
 export type { UserSession, ClientEvent, SessionSink } from './realtime/user-session.js';
 export { mentionPattern } from './services/channel-views.js';
+export { RedisBroker } from './realtime/redis-broker.js';
+export { RedisPresence } from './realtime/redis-presence.js';

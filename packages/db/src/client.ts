@@ -19,6 +19,8 @@ export type Queryable = Database | Transaction;
 export interface DatabaseHandle {
   db: Database;
   kind: 'postgres' | 'pglite';
+  /** The server's URL (postgres only): migrations take a connection of their own. */
+  url?: string;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ function openPostgres(url: string, max: number): DatabaseHandle {
   return {
     db,
     kind: 'postgres',
+    url,
     ping: async () => {
       await client`select 1`;
     },

@@ -59,6 +59,20 @@ export class ChannelFeed {
     else for (const listener of this.listeners) guard(() => listener.event(event));
   }
 
+  /** Reads whatever was committed beyond what this feed has seen (after a broker outage). */
+  async catchUp(): Promise<void> {
+    if (this.closed || this.next === null) return;
+    try {
+      for (;;) {
+        const page = await readHistory(this.db, { channelId: this.channelId, after: this.next - 1, limit: 100 });
+        for (const message of page.items) this.accept(message);
+        if (!page.hasMore || this.closed) break;
+      }
+    } catch {
+      // still unreachable: the next message's gap or reconnect tries again
+    }
+  }
+
   close() {
     this.closed = true;
     if (this.gapTimer) clearTimeout(this.gapTimer);

@@ -4,8 +4,8 @@ import type { EventPublisher } from '../services/deps.js';
 import type { Broker } from './broker.js';
 import type { ChatEvent } from './events.js';
 
-export const channelTopic = (channelId: string) => `chat:channel:${channelId}`;
-export const userTopic = (userId: string) => `chat:user:${userId}`;
+export const channelTopic = (channelId: string) => `channel:${channelId}`;
+export const userTopic = (userId: string) => `user:${userId}`;
 
 export function topicsOf(event: ChatEvent): string[] {
   if (event.type === 'presence') return event.channelIds.map(channelTopic);

@@ -1,6 +1,7 @@
 // This instance's side of the realtime fan-out: a broker subscription per channel or user that
 // some local connection needs (and none other), shared by all of them.
 import type { Queryable } from '@chat/db';
+import { typingExpiryMs } from '../services/typing.js';
 import type { Broker } from './broker.js';
 import { ChannelFeed, type ChannelListener } from './channel-feed.js';
 import { channelTopic, userTopic } from './event-bus.js';
@@ -10,6 +11,8 @@ import { TopicFanout } from './topic-fanout.js';
 export interface RealtimeHubOptions {
   /** How long a channel's missing seq may be late before it is read from the database. */
   gapWaitMs?: number;
+  /** How long a typing indicator lasts without being renewed (5 s; tests shorten it). */
+  typingExpiryMs?: number;
 }
 
 interface FeedEntry {
@@ -22,6 +25,7 @@ export class RealtimeHub {
   private readonly feeds = new Map<string, FeedEntry>();
   private readonly userFanouts = new Map<string, TopicFanout>();
   private readonly gapWaitMs: number;
+  readonly typingExpiryMs: number;
 
   constructor(
     private readonly db: Queryable,
@@ -29,6 +33,7 @@ export class RealtimeHub {
     options: RealtimeHubOptions = {},
   ) {
     this.gapWaitMs = options.gapWaitMs ?? 250;
+    this.typingExpiryMs = options.typingExpiryMs ?? typingExpiryMs;
   }
 
   /**

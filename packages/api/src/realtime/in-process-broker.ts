@@ -1,11 +1,28 @@
 import type { Broker } from './broker.js';
 
+export interface InProcessBrokerOptions {
+  /** Where errors thrown by listeners go; console.error by default. */
+  onError?: (error: unknown) => void;
+}
+
 /** The embedded default: every subscriber lives in this process. */
 export class InProcessBroker implements Broker {
   private readonly topics = new Map<string, Set<(payload: string) => void>>();
+  private readonly onError: (error: unknown) => void;
+
+  constructor(options: InProcessBrokerOptions = {}) {
+    this.onError = options.onError ?? ((error) => console.error('[in-process-broker]', error));
+  }
 
   publish(topic: string, payload: string): Promise<void> {
-    for (const listener of this.topics.get(topic) ?? []) listener(payload);
+    for (const listener of this.topics.get(topic) ?? []) {
+      // As with Redis: one failing listener neither starves the others nor fails the publisher.
+      try {
+        listener(payload);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
     return Promise.resolve();
   }
 
@@ -21,6 +38,13 @@ export class InProcessBroker implements Broker {
       return Promise.resolve();
     });
   }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  // Nothing between publisher and subscriber can be lost in one process.
+  onReconnect(_listener: () => void): void {}
 
   close(): Promise<void> {
     this.topics.clear();
