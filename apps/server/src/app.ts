@@ -8,7 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -16,7 +16,8 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './env.js';
 import { healthRoutes } from './health.js';
-import errors from './plugins/errors.js';
+import errors, { toErrorResponse } from './plugins/errors.js';
+import jsonBody from './plugins/json-body.js';
 import { restRoutes, type AuthRateLimits } from './rest/index.js';
 import type { Runtime } from './runtime.js';
 import { trpcOptions } from './trpc.js';
@@ -42,14 +43,35 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
     },
     bodyLimit,
     routerOptions: { maxParamLength: 5000 },
+    // URLs the router cannot even match (bad percent-encoding, an over-long parameter) never
+    // reach the error handler: they get the same contract body here.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const { status, body } = toErrorResponse(error);
+      void reply.status(status).send(body);
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  await app.register(errors);
+  const webClient = existsSync(config.webDist);
+  await app.register(errors, {
+    // Client-side routes of the single-page app all load index.html.
+    notFoundFallback: webClient
+      ? (request, reply) => {
+          const path = request.url.split('?')[0] ?? '';
+          if (request.method !== 'GET' || /^\/(api|trpc|ws)(\/|$)/.test(path)) return undefined;
+          return reply.sendFile('index.html');
+        }
+      : undefined,
+  });
+  await app.register(jsonBody);
   await app.register(helmet, {
     // Swagger UI and the web client load only their own files; nothing inline.
-    contentSecurityPolicy: { directives: { 'connect-src': ["'self'", 'ws:', 'wss:'] } },
+    // Served over plain http by default (TLS belongs to the proxy in front): asking browsers to
+    // upgrade requests would break the app when opened by a LAN address.
+    contentSecurityPolicy: {
+      directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'upgrade-insecure-requests': null },
+    },
   });
   await app.register(rateLimit, { global: false });
   await app.register(websocket, { options: { maxPayload: bodyLimit } });
@@ -77,17 +99,9 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
     prefix: '/trpc',
     useWSS: true,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
-    trpcOptions: trpcOptions(runtime.deps),
+    trpcOptions: trpcOptions(runtime.deps, app.log),
   });
 
-  if (existsSync(config.webDist)) {
-    await app.register(fastifyStatic, { root: config.webDist, wildcard: false });
-    // Client-side routes of the single-page app all load index.html.
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?')[0] ?? '';
-      if (request.method === 'GET' && !/^\/(api|trpc|ws)(\/|$)/.test(path)) return reply.sendFile('index.html');
-      return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${path}` } });
-    });
-  }
+  if (webClient) await app.register(fastifyStatic, { root: config.webDist, wildcard: false });
   return app;
 }

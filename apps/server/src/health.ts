@@ -5,8 +5,8 @@ export const healthRoutes: FastifyPluginAsync<{ checkReady: () => Promise<void> 
   app,
   { checkReady },
 ) => {
-  app.get('/healthz', { schema: { tags: ['health'] } }, () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['health'] } }, async (request, reply) => {
+  app.get('/healthz', { schema: { tags: ['health'], security: [] } }, () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['health'], security: [] } }, async (request, reply) => {
     try {
       await checkReady();
       return { status: 'ok' };

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testJwtSecret, uniqueName } from '@chat/api/testing';
 import { createTestDatabase, type DatabaseKind } from '@chat/db/testing';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
 import { buildApp, type AppOptions } from '../src/app.js';
 import { loadConfig } from '../src/env.js';
-import { createRuntime, type Runtime } from '../src/runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../src/runtime.js';
 
 export { testDatabaseKinds } from '@chat/db/testing';
 
@@ -17,19 +18,28 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions extends Pick<AppOptions, 'authRateLimits' | 'wsLimits'> {
+  /** Realtime hub timings (gap wait, typing expiry). */
+  realtime?: RuntimeOptions['realtime'];
+  /** A folder to serve as the built web client (by default the repository's, if built). */
+  webDist?: string;
+}
+
 export async function buildTestApp(
   kind: DatabaseKind,
-  options: Pick<AppOptions, 'authRateLimits'> = {},
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-test-'));
   const database = await createTestDatabase(kind);
-  const config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: testJwtSecret, LOG_LEVEL: 'silent' });
-  const runtime = await createRuntime(config, { database });
+  const loaded = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: testJwtSecret, LOG_LEVEL: 'silent' });
+  const config = options.webDist ? { ...loaded, webDist: options.webDist } : loaded;
+  const runtime = await createRuntime(config, { database, realtime: options.realtime });
   const app = await buildApp({
     config,
     runtime,
     logger: false,
     authRateLimits: { perIp: 10_000, perUsername: 10_000, ...options.authRateLimits },
+    wsLimits: options.wsLimits,
   });
   await app.ready();
   return {
@@ -53,7 +63,10 @@ export interface RegisteredUser {
 }
 
 /** Registers a user through the REST route and returns its tokens. */
-export async function registerUser(app: FastifyInstance, username = uniqueName()): Promise<RegisteredUser> {
+export async function registerUser(
+  app: FastifyInstance,
+  username = uniqueName(),
+): Promise<RegisteredUser> {
   const response = await app.inject({
     method: 'POST',
     url: '/api/auth/register',
@@ -68,4 +81,170 @@ export async function registerUser(app: FastifyInstance, username = uniqueName()
     refreshToken: body.refreshToken,
     auth: { authorization: `Bearer ${body.accessToken}` },
   };
+}
+
+/** A request body as `app.inject()` takes it: JSON for objects. */
+export type Payload = InjectOptions['payload'];
+
+/** API.md's time format: ISO 8601 with milliseconds and `Z`. */
+export const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** The exact keys of API.md's objects, sorted, for `Object.keys(x).sort()`. */
+export const userKeys = [
+  'avatarUrl',
+  'createdAt',
+  'displayName',
+  'id',
+  'lastSeen',
+  'status',
+  'username',
+];
+export const ownUserKeys = [...userKeys, 'email'].sort();
+export const channelKeys = [
+  'createdAt',
+  'createdBy',
+  'id',
+  'isMember',
+  'isPrivate',
+  'kind',
+  'lastSeq',
+  'memberCount',
+  'name',
+];
+export const memberChannelKeys = [
+  ...channelKeys,
+  'lastReadSeq',
+  'mentionCount',
+  'unreadCount',
+].sort();
+export const messageKeys = [
+  'attachments',
+  'channelId',
+  'clientMsgId',
+  'content',
+  'createdAt',
+  'deleted',
+  'editedAt',
+  'id',
+  'reactions',
+  'seq',
+  'userId',
+  'username',
+];
+
+export interface ErrorResponseBody {
+  error: { code: string; message: string; issues?: { path: string; message: string }[] };
+}
+
+/**
+ * Asserts API.md's error body with the matching status: `{ error: { code, message, issues? } }`,
+ * with `issues` only on validation errors. Returns the body for further checks.
+ */
+export function expectError(
+  response: LightMyRequestResponse,
+  status: number,
+  code: string,
+): ErrorResponseBody {
+  expect(response.statusCode, response.body).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  const body = response.json<ErrorResponseBody>();
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe('string');
+  expect(body.error.message.length).toBeGreaterThan(0);
+  const keys = Object.keys(body.error).sort();
+  expect(keys).toEqual(body.error.issues ? ['code', 'issues', 'message'] : ['code', 'message']);
+  for (const issue of body.error.issues ?? []) {
+    expect(Object.keys(issue).sort()).toEqual(['message', 'path']);
+    expect(typeof issue.path).toBe('string');
+    expect(typeof issue.message).toBe('string');
+  }
+  return body;
+}
+
+/** A validation failure: 400 BAD_REQUEST with an issue at each of `paths`. */
+export function expectValidationError(
+  response: LightMyRequestResponse,
+  ...paths: string[]
+): ErrorResponseBody {
+  const body = expectError(response, 400, 'BAD_REQUEST');
+  expect(body.error.issues?.length).toBeGreaterThan(0);
+  const issuePaths = (body.error.issues ?? []).map((issue) => issue.path);
+  for (const path of paths) expect(issuePaths).toContain(path);
+  return body;
+}
+
+export interface ChannelBody {
+  id: string;
+  name: string | null;
+  kind: 'channel' | 'dm';
+  isPrivate: boolean;
+  createdBy: string | null;
+  createdAt: string;
+  memberCount: number;
+  isMember: boolean;
+  lastSeq: number;
+  lastReadSeq?: number;
+  unreadCount?: number;
+  mentionCount?: number;
+}
+
+export interface MessageBody {
+  id: string;
+  channelId: string;
+  seq: number;
+  userId: string;
+  username: string;
+  content: string;
+  createdAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+  clientMsgId: string | null;
+  reactions: unknown[];
+  attachments: unknown[];
+}
+
+export interface UserBody {
+  id: string;
+  username: string;
+  displayName: string;
+  avatarUrl: string | null;
+  status: string;
+  lastSeen: string | null;
+  createdAt: string;
+  email?: string;
+}
+
+/** Creates a channel through the REST route as `owner`. */
+export async function createChannel(
+  app: FastifyInstance,
+  owner: RegisteredUser,
+  body: { name?: string; isPrivate?: boolean; memberIds?: string[] } = {},
+): Promise<ChannelBody> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/channels',
+    headers: owner.auth,
+    payload: { name: uniqueName('channel'), ...body },
+  });
+  if (response.statusCode !== 201) throw new Error(`create channel failed: ${response.body}`);
+  return response.json<{ channel: ChannelBody }>().channel;
+}
+
+/** Posts a message through the REST route as `author`. */
+export async function sendMessage(
+  app: FastifyInstance,
+  author: RegisteredUser,
+  channelId: string,
+  content = 'hello',
+  clientMsgId?: string,
+): Promise<MessageBody> {
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/channels/${channelId}/messages`,
+    headers: author.auth,
+    payload: clientMsgId === undefined ? { content } : { content, clientMsgId },
+  });
+  if (response.statusCode !== 201) throw new Error(`send failed: ${response.body}`);
+  return response.json<{ message: MessageBody }>().message;
 }

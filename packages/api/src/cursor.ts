@@ -18,6 +18,7 @@ export function decodeCursor(cursor: string): CursorKey {
       Array.isArray(key) &&
       key.length === 2 &&
       typeof key[0] === 'string' &&
+      !key[0].includes('\u0000') && // Postgres cannot compare it: a 500, not a page
       typeof key[1] === 'string' &&
       uuidPattern.test(key[1])
     ) {
@@ -32,15 +33,21 @@ export function decodeCursor(cursor: string): CursorKey {
 const invalidCursor = () =>
   badRequest('Invalid cursor', [{ path: 'cursor', message: 'is not a cursor this API gave' }]);
 
-/** Takes `limit + 1` rows and turns them into a page whose cursor is the last item's key. */
-/** A cursor whose value is a timestamp. */
+// What `Date#toISOString` gives for the years 1..9999, which Postgres can store, and nothing
+// else: any other date (`"12"`, year 0, year -271821) would fail in the database as a 500.
+const isoTimePattern = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** A cursor whose value is a timestamp, exactly as this API writes them. */
 export function decodeTimeCursor(cursor: string): [Date, string] {
   const [value, id] = decodeCursor(cursor);
   const time = new Date(value);
-  if (Number.isNaN(time.getTime())) throw invalidCursor();
+  if (!isoTimePattern.test(value) || Number.isNaN(time.getTime()) || time.toISOString() !== value) {
+    throw invalidCursor();
+  }
   return [time, id];
 }
 
+/** Takes `limit + 1` rows and turns them into a page whose cursor is the last item's key. */
 export function toPage<Row, Item>(
   rows: Row[],
   limit: number,

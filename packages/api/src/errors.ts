@@ -44,3 +44,26 @@ export function toValidationIssues(
 ): ValidationIssue[] {
   return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
+
+// Driver errors that mean Postgres or Redis cannot be reached right now (connection refused or
+// lost, server shutting down, SQLSTATE class 08): SERVICE_UNAVAILABLE, not a bug.
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin shutdown
+  '57P03', // cannot connect now
+]);
+
+/** Whether an error (or one of its causes) says a backing store is down. */
+export function isUnavailable(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08'))) return true;
+  }
+  return false;
+}

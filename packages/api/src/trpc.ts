@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { AppError, toValidationIssues } from './errors.js';
+import { AppError, isUnavailable, toValidationIssues } from './errors.js';
 import type { Actor, ServiceDeps } from './services/deps.js';
 
 export interface Context {
@@ -18,19 +18,36 @@ const t = initTRPC.context<Context>().create({
         : cause instanceof AppError
           ? cause.issues
           : undefined;
-    // No stack traces leave the server; validation failures read as one sentence plus issues.
+    // No stack traces leave the server; validation failures read as one sentence plus issues;
+    // the text of an unexpected error (SQL, hosts, driver internals) stays in the server's log.
     const { stack: _stack, ...data } = shape.data;
-    const message = cause instanceof ZodError ? 'Invalid input' : shape.message;
+    const message =
+      cause instanceof ZodError
+        ? 'Invalid input'
+        : error.code === 'INTERNAL_SERVER_ERROR' && !(cause instanceof AppError)
+          ? 'Something went wrong on our side'
+          : shape.message;
     return { ...shape, message, data: { ...data, issues } };
   },
 });
 
-/** Domain errors become TRPCErrors with the same code; anything else stays a 500. */
+/**
+ * Domain errors become TRPCErrors with the same code, a store that cannot be reached is
+ * SERVICE_UNAVAILABLE (as on REST); anything else stays a 500.
+ */
 const mapDomainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof AppError) {
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  if (result.error.code === 'INTERNAL_SERVER_ERROR' && isUnavailable(cause)) {
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'A backing service is unavailable; try again shortly',
+      cause,
+    });
   }
   return result;
 });

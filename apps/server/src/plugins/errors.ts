@@ -1,5 +1,6 @@
 // One table from every error to the API.md body `{ error: { code, message, issues? } }`.
 import { AppError, errorStatus, type ErrorCode, type ValidationIssue } from '@chat/api/server';
+import { sqlState } from '@chat/db';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -37,6 +38,13 @@ function isUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * SQLSTATE class 22, "data exception": Postgres refused a value it was handed (a NUL character
+ * in a text, a date out of its range…). Every such value came from the request, and the
+ * statement failed as a whole, so it is the client's 400 — never a 500 (nothing was written).
+ */
+const isDataException = (error: unknown) => sqlState(error)?.startsWith('22') ?? false;
+
 /** The status and body a client gets for an error; 500 only for what no client can cause. */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
@@ -54,6 +62,9 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return { status: 413, body: errorBody('PAYLOAD_TOO_LARGE', 'The request body is too large') };
   }
+  if (isDataException(error)) {
+    return { status: 400, body: errorBody('BAD_REQUEST', 'The request contains a value that cannot be stored') };
+  }
   if (isUnavailable(error)) {
     return {
       status: 503,
@@ -69,14 +80,25 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
   return { status: 500, body: errorBody('INTERNAL_SERVER_ERROR', 'Something went wrong on our side') };
 }
 
-async function errorsPlugin(app: FastifyInstance) {
+export interface ErrorsOptions {
+  /**
+   * Answers a request that no route matched before the 404 body does (the web client's
+   * index.html); returns undefined to leave it a 404. Fastify takes one not-found handler
+   * per prefix, so anything else that wants one must come through here.
+   */
+  notFoundFallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+}
+
+async function errorsPlugin(app: FastifyInstance, { notFoundFallback }: ErrorsOptions) {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body } = toErrorResponse(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.status(status).send(body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      notFoundFallback?.(request, reply) ??
+      reply.status(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
   );
 }
 

@@ -6,7 +6,8 @@ import type { RestOptions } from './index.js';
 
 const channelParams = z.object({ id: schemas.uuid });
 const memberParams = z.object({ id: schemas.uuid, userId: z.union([z.literal('me'), schemas.uuid]) });
-const addMemberBody = z.object({ userId: schemas.uuid.optional() }).default({});
+// `{}` (or no body at all: Fastify hands the schema `null` then) joins the caller.
+const addMemberBody = z.object({ userId: schemas.uuid.optional() }).nullish();
 
 export const channelRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps }) => {
   const tags = ['channels'];
@@ -25,7 +26,7 @@ export const channelRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
     async (request) => {
       const actor = actorOf(request);
       const channelId = request.params.id;
-      const userId = request.body.userId;
+      const userId = request.body?.userId;
       const channel = userId
         ? await channelsService.addMember(deps, actor, { channelId, userId })
         : await channelsService.joinChannel(deps, actor, channelId);

@@ -8,9 +8,17 @@ export class QueueOverflowError extends Error {
   }
 }
 
+export class QueueEndedError extends Error {
+  constructor() {
+    super('The consumer is gone');
+    this.name = 'QueueEndedError';
+  }
+}
+
 export class AsyncQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
   private wake: (() => void) | null = null;
+  private readonly roomWaiters: (() => void)[] = [];
   private failure: Error | null = null;
   private ended = false;
 
@@ -30,6 +38,19 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     this.signal();
   }
 
+  /**
+   * Resolves once the queue is at most half full: a producer that can wait, such as a backlog
+   * read page by page, waits here instead of overflowing the queue. Rejects once the queue has
+   * ended, so that producer stops rather than reading on for nobody.
+   */
+  async hasRoom(): Promise<void> {
+    for (;;) {
+      if (this.ended) throw new QueueEndedError();
+      if (this.items.length <= this.limit / 2) return;
+      await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    }
+  }
+
   fail(error: Error) {
     this.failure = error;
     this.end();
@@ -45,6 +66,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
       if (this.failure) throw this.failure;
       const item = this.items.shift();
       if (item !== undefined) {
+        if (this.items.length <= this.limit / 2) this.wakeProducers();
         yield item;
         continue;
       }
@@ -57,5 +79,10 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     const wake = this.wake;
     this.wake = null;
     wake?.();
+    if (this.ended) this.wakeProducers();
+  }
+
+  private wakeProducers() {
+    for (const resolve of this.roomWaiters.splice(0)) resolve();
   }
 }

@@ -9,7 +9,7 @@ import type { RealtimeHub } from './hub.js';
 export interface ChannelSink {
   message(message: Message): void;
   event(event: ChannelEvent): void;
-  /** Resolves when the consumer can take more (between pages of a long backlog). */
+  /** Resolves when the consumer can take more (asked before each message of a backlog). */
   writable?(): Promise<void>;
 }
 
@@ -127,11 +127,16 @@ export class ChannelStream {
       for (const message of page.items) {
         if (this.closed) return;
         const alreadySent = message.seq > this.deliveredFrom && message.seq <= this.lastDelivered;
-        if (!alreadySent) this.sink.message(message);
+        if (!alreadySent) {
+          // Before each message, not each page: a page of long messages is megabytes, and a
+          // consumer that reads slowly would be cut off as a slow consumer halfway through it.
+          if (this.sink.writable) await this.sink.writable();
+          if (this.closed) return;
+          this.sink.message(message);
+        }
         cursor = message.seq;
       }
       if (!page.hasMore) break;
-      await this.sink.writable?.();
     }
     this.deliveredFrom = Math.min(this.deliveredFrom, after);
     this.lastDelivered = Math.max(this.lastDelivered, cursor);

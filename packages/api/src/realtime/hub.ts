@@ -13,6 +13,8 @@ export interface RealtimeHubOptions {
   gapWaitMs?: number;
   /** How long a typing indicator lasts without being renewed (5 s; tests shorten it). */
   typingExpiryMs?: number;
+  /** Events a subscription may fall behind by before it is cut off (10 000; tests shorten it). */
+  subscriberBacklogLimit?: number;
 }
 
 interface FeedEntry {
@@ -26,6 +28,7 @@ export class RealtimeHub {
   private readonly userFanouts = new Map<string, TopicFanout>();
   private readonly gapWaitMs: number;
   readonly typingExpiryMs: number;
+  readonly subscriberBacklogLimit: number;
 
   constructor(
     private readonly db: Queryable,
@@ -34,6 +37,7 @@ export class RealtimeHub {
   ) {
     this.gapWaitMs = options.gapWaitMs ?? 250;
     this.typingExpiryMs = options.typingExpiryMs ?? typingExpiryMs;
+    this.subscriberBacklogLimit = options.subscriberBacklogLimit ?? 10_000;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrl, text } from './common.js';
 
 export const username = z
   .string()
@@ -17,8 +18,8 @@ export type RegisterInput = z.infer<typeof registerInput>;
 
 export const loginInput = z
   .object({
-    username: z.string().min(1).max(254).optional(),
-    email: z.string().min(1).max(254).optional(),
+    username: text().min(1).max(254).optional(),
+    email: text().min(1).max(254).optional(),
     password: z.string().min(1).max(256),
   })
   .refine((input) => input.username !== undefined || input.email !== undefined, {
@@ -33,8 +34,8 @@ export type RefreshTokenInput = z.infer<typeof refreshTokenInput>;
 export const userStatus = z.enum(['online', 'away', 'dnd']);
 
 export const updateProfileInput = z.object({
-  displayName: z.string().trim().min(1).max(64).nullable().optional(),
-  avatarUrl: z.url({ protocol: /^https?$/ }).max(2048).nullable().optional(),
+  displayName: text().trim().min(1).max(64).nullable().optional(),
+  avatarUrl: httpUrl(2048).nullable().optional(),
   status: userStatus.optional(),
 });
 export type UpdateProfileInput = z.infer<typeof updateProfileInput>;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { pageQuery, uuid } from './common.js';
+import { pageQuery, text, uuid } from './common.js';
 
 export const channelIdInput = z.object({ channelId: uuid });
 
 export const createChannelInput = z.object({
-  name: z.string().trim().min(1).max(80),
+  name: text().trim().min(1).max(80),
   isPrivate: z.boolean().default(false),
   memberIds: z.array(uuid).max(100).default([]),
 });

@@ -8,6 +8,18 @@ export const limits = {
 
 export const uuid = z.uuid({ message: 'must be a UUID' });
 
+// JSON may carry a NUL character (`\u0000`), which Postgres refuses in text with an error (a
+// 500): every string that reaches the database is checked for it, as invalid input.
+const nulFree = (value: string) => !value.includes('\u0000');
+const nulMessage = 'must not contain NUL characters';
+
+/** A string Postgres can store and compare. */
+export const text = () => z.string().refine(nulFree, nulMessage);
+
+/** An absolute http(s) URL Postgres can store. */
+export const httpUrl = (maxLength: number) =>
+  z.url({ protocol: /^https?$/ }).max(maxLength).refine(nulFree, nulMessage);
+
 /** A `limit` that also arrives as a query-string number. */
 export const pageLimit = z.coerce
   .number()
@@ -18,7 +30,7 @@ export const pageLimit = z.coerce
 
 export const pageQuery = z.object({
   limit: pageLimit,
-  cursor: z.string().max(512).optional(),
+  cursor: text().max(512).optional(),
 });
 export type PageQuery = z.infer<typeof pageQuery>;
 
@@ -26,3 +38,16 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** A message seq as JSON carries it: a whole number, never coerced from anything else. */
+export const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** A seq in a query string: digits only (an empty `?before=` is an error, not 0). */
+export const querySeq = z.union([
+  seq,
+  z
+    .string()
+    .regex(/^\d{1,16}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(seq),
+]);

@@ -1,11 +1,10 @@
 // Request bodies and queries are defined alone (REST takes the channel or message id from the
 // path), and the service inputs add that id: one definition for every transport.
 import { z } from 'zod';
-import { limits, pageLimit, uuid } from './common.js';
+import { limits, pageLimit, querySeq, seq, text, uuid } from './common.js';
 
-export const messageContent = z.string().trim().min(1).max(limits.messageLength);
-export const clientMsgId = z.string().min(1).max(128);
-const seqNumber = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const messageContent = text().trim().min(1).max(limits.messageLength);
+export const clientMsgId = text().min(1).max(128);
 
 export const sendMessageBody = z.object({
   content: messageContent,
@@ -16,8 +15,8 @@ export type SendMessageInput = z.infer<typeof sendMessageInput>;
 
 const historyCursor = z.object({
   limit: pageLimit,
-  before: seqNumber.optional(),
-  after: seqNumber.optional(),
+  before: querySeq.optional(),
+  after: querySeq.optional(),
 });
 const oneCursor = (input: { before?: number | undefined; after?: number | undefined }) =>
   input.before === undefined || input.after === undefined;
@@ -33,6 +32,6 @@ export const editMessageBody = z.object({ content: messageContent });
 export const editMessageInput = editMessageBody.extend({ messageId: uuid });
 export type EditMessageInput = z.infer<typeof editMessageInput>;
 
-export const markReadBody = z.object({ seq: seqNumber });
+export const markReadBody = z.object({ seq });
 export const markReadInput = markReadBody.extend({ channelId: uuid });
 export type MarkReadInput = z.infer<typeof markReadInput>;

@@ -2,14 +2,13 @@
 // realtime tRPC procedures.
 import { z } from 'zod';
 import { userStatus } from './auth.js';
-import { uuid } from './common.js';
+import { seq, text, uuid } from './common.js';
 import { clientMsgId, messageContent } from './messages.js';
 
-const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const reactionInput = z.object({
   messageId: uuid,
-  emoji: z.string().min(1).max(32),
+  emoji: text().min(1).max(32),
   op: z.enum(['add', 'remove']),
 });
 export type ReactionInput = z.infer<typeof reactionInput>;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { pageQuery, uuid } from './common.js';
+import { pageQuery, text, uuid } from './common.js';
 
 export const listUsersInput = pageQuery.extend({
   /** username prefix */
-  q: z.string().max(32).optional(),
+  q: text().max(32).optional(),
 });
 export type ListUsersInput = z.infer<typeof listUsersInput>;
 

@@ -1,12 +1,12 @@
 // Accounts and sessions: register, login, refresh-token rotation with reuse detection, logout.
 import { randomUUID } from 'node:crypto';
-import { schema, isUniqueViolation } from '@chat/db';
+import { schema, isUniqueViolation, type Queryable } from '@chat/db';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { conflict, unauthorized } from '../errors.js';
 import type { LoginInput, RefreshTokenInput, RegisterInput } from '../schemas/index.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { digestRefreshToken, newRefreshToken, signAccessToken } from './tokens.js';
+import { digestRefreshToken, newRefreshToken, signAccessToken, type TokenConfig } from './tokens.js';
 import { toOwnUser } from './users.js';
 import type { OwnUser } from './views.js';
 
@@ -59,28 +59,36 @@ export async function login(deps: ServiceDeps, input: LoginInput): Promise<Sessi
  */
 export async function refresh(deps: ServiceDeps, input: RefreshTokenInput): Promise<TokenPair> {
   const tokenHash = digestRefreshToken(input.refreshToken);
-  const [used] = await deps.db
-    .update(refreshTokens)
-    .set({ usedAt: sql`now()` })
-    .where(
-      and(
-        eq(refreshTokens.tokenHash, tokenHash),
-        isNull(refreshTokens.usedAt),
-        isNull(refreshTokens.revokedAt),
-        gt(refreshTokens.expiresAt, sql`now()`),
-      ),
-    )
-    .returning();
-  if (!used) {
+  // Using the token and storing its successor commit together: a second presentation of the
+  // same token waits on the row lock until the successor exists, and then revokes it with the
+  // rest of the family (with two steps it could revoke the family before the successor landed).
+  const pair = await deps.db.transaction(async (tx) => {
+    const [used] = await tx
+      .update(refreshTokens)
+      .set({ usedAt: sql`now()` })
+      .where(
+        and(
+          eq(refreshTokens.tokenHash, tokenHash),
+          isNull(refreshTokens.usedAt),
+          isNull(refreshTokens.revokedAt),
+          gt(refreshTokens.expiresAt, sql`now()`),
+        ),
+      )
+      .returning();
+    if (!used) return undefined;
+    const [user] = await tx
+      .select({ id: users.id, username: users.username })
+      .from(users)
+      .where(eq(users.id, used.userId));
+    if (!user) return undefined;
+    const actor = { userId: user.id, username: user.username };
+    return issueTokens(tx, deps.tokens, actor, used.familyId);
+  });
+  if (!pair) {
     await revokeFamilyOf(deps, tokenHash);
     throw unauthorized('Invalid refresh token');
   }
-  const [user] = await deps.db
-    .select({ id: users.id, username: users.username })
-    .from(users)
-    .where(eq(users.id, used.userId));
-  if (!user) throw unauthorized('Invalid refresh token');
-  return issueTokens(deps, { userId: user.id, username: user.username }, used.familyId);
+  return pair;
 }
 
 /** Revokes the caller's refresh token. Unknown or foreign tokens are ignored: 204 either way. */
@@ -113,18 +121,24 @@ async function startSession(
   deps: ServiceDeps,
   row: typeof users.$inferSelect,
 ): Promise<Session> {
-  const tokens = await issueTokens(deps, { userId: row.id, username: row.username }, randomUUID());
+  const actor = { userId: row.id, username: row.username };
+  const tokens = await issueTokens(deps.db, deps.tokens, actor, randomUUID());
   return { user: await toOwnUser(deps, row), ...tokens };
 }
 
-async function issueTokens(deps: ServiceDeps, actor: Actor, familyId: string): Promise<TokenPair> {
+async function issueTokens(
+  q: Queryable,
+  config: TokenConfig,
+  actor: Actor,
+  familyId: string,
+): Promise<TokenPair> {
   const refreshToken = newRefreshToken();
-  const expiresAt = new Date(Date.now() + deps.tokens.refreshTokenTtlSeconds * 1000);
-  await deps.db.insert(refreshTokens).values({
+  const expiresAt = new Date(Date.now() + config.refreshTokenTtlSeconds * 1000);
+  await q.insert(refreshTokens).values({
     userId: actor.userId,
     familyId,
     tokenHash: digestRefreshToken(refreshToken),
     expiresAt,
   });
-  return { accessToken: await signAccessToken(deps.tokens, actor), refreshToken };
+  return { accessToken: await signAccessToken(config, actor), refreshToken };
 }

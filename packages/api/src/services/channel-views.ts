@@ -6,9 +6,20 @@ import { iso, type Channel } from './views.js';
 
 const { channels, channelMembers, messages } = schema;
 
-/** `@name` as a whole word, for counting the messages that mention a user. */
-export const mentionPattern = (username: string) =>
-  `(^|[^A-Za-z0-9_.-])@${username.replace(/[.\\]/g, '\\$&')}($|[^A-Za-z0-9_-])`;
+/**
+ * `@name` as a whole word, in any case (names are unique regardless of case), for the messages
+ * that mention a user. Dots may end a sentence after the name ("see you @bob.") but not continue
+ * it ("@bob.smith" is someone else). Postgres (`~`) and JavaScript (`new RegExp`) both read it:
+ * letters become `[bB]` classes because the two have no common case-insensitive flag.
+ */
+export const mentionPattern = (username: string) => {
+  const name = [...username]
+    .map((c) =>
+      /[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'),
+    )
+    .join('');
+  return `(^|[^A-Za-z0-9_.-])@${name}\\.*($|[^A-Za-z0-9_.-])`;
+};
 
 function channelViewColumns(actor: Actor) {
   const unreadFrom = sql`from ${messages} where ${messages.channelId} = ${channels.id}

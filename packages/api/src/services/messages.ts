@@ -157,10 +157,14 @@ export async function editMessage(deps: ServiceDeps, actor: Actor, input: EditMe
   return updated;
 }
 
-/** Deletes for everyone (author, or the channel's creator). The seq stays, the content goes. */
+/**
+ * Deletes for everyone (author, or the channel's creator; in a DM only the author, as whoever
+ * opened it first is no moderator). The seq stays, the content goes.
+ */
 export async function deleteMessage(deps: ServiceDeps, actor: Actor, messageId: string): Promise<void> {
   const { message, channel } = await visibleMessage(deps, actor, messageId);
-  if (message.userId !== actor.userId && channel.createdBy !== actor.userId) {
+  const moderates = channel.kind === 'channel' && channel.createdBy === actor.userId;
+  if (message.userId !== actor.userId && !moderates) {
     throw forbidden('Only the author or the channel creator can delete a message');
   }
   if (message.deleted) return;

@@ -42,6 +42,8 @@ export async function verifyAccessToken(config: TokenConfig, token: string): Pro
       algorithms: ['HS256'],
       issuer: config.issuer,
       audience: config.audience,
+      // every token this server signs expires; one that does not was not signed by it
+      requiredClaims: ['exp', 'sub'],
     });
     if (typeof payload.sub !== 'string' || typeof payload.name !== 'string') throw unauthorized();
     return { userId: payload.sub, username: payload.name };

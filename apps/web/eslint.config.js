@@ -1,0 +1,10 @@
+// The shared type-aware rules, for a browser app written in .tsx, plus the rules of hooks.
+import base from '@chat/eslint-config';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+export default [
+  ...base,
+  { ...reactHooks.configs.flat.recommended, files: ['**/*.{ts,tsx}'] },
+  { files: ['**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
+];

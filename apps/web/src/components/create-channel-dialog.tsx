@@ -1,0 +1,69 @@
+// Creating a channel: a name, and whether only invited members may see it.
+import { useState, type FormEvent } from 'react';
+import { channelPath, navigate } from '../lib/route';
+import { trpc } from '../lib/trpc';
+import { Dialog } from './dialog';
+
+export function CreateChannelDialog({ onClose }: { onClose: () => void }) {
+  const utils = trpc.useUtils();
+  const [name, setName] = useState('');
+  const [isPrivate, setIsPrivate] = useState(false);
+  const create = trpc.channels.create.useMutation({
+    onSuccess: async (channel) => {
+      await utils.channels.list.invalidate();
+      onClose();
+      navigate(channelPath(channel.id));
+    },
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate({ name: name.trim(), isPrivate });
+  };
+
+  return (
+    <Dialog title="Create a channel" onClose={onClose}>
+      <form className="form" onSubmit={submit}>
+        <label>
+          Name
+          <input
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            maxLength={80}
+            placeholder="e.g. design-reviews"
+            autoFocus
+            required
+          />
+        </label>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={isPrivate}
+            onChange={(event) => setIsPrivate(event.target.checked)}
+          />
+          <span>
+            Private
+            <small>Only people added to it can see it.</small>
+          </span>
+        </label>
+        {create.error && (
+          <p className="form-error" role="alert">
+            {create.error.message}
+          </p>
+        )}
+        <div className="form-actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={create.isPending || !name.trim()}
+          >
+            Create
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
