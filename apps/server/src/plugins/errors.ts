@@ -1,5 +1,5 @@
 // One table from every error to the API.md body `{ error: { code, message, issues? } }`.
-import { AppError, errorStatus, type ErrorCode, type ValidationIssue } from '@chat/api/server';
+import { AppError, errorStatus, isUnavailable, type ErrorCode, type ValidationIssue } from '@chat/api/server';
 import { sqlState } from '@chat/db';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -16,27 +16,6 @@ export function errorBody(code: ErrorCode, message: string, issues?: ValidationI
 const codeOfStatus = new Map<number, ErrorCode>(
   Object.entries(errorStatus).map(([code, status]) => [status, code as ErrorCode]),
 );
-
-// Errors of the drivers when Postgres or Redis cannot be reached.
-const unavailableCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-  '57P01', // admin shutdown
-  '57P03', // cannot connect now
-]);
-
-function isUnavailable(error: unknown): boolean {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08'))) return true;
-  }
-  return false;
-}
 
 /**
  * SQLSTATE class 22, "data exception": Postgres refused a value it was handed (a NUL character

@@ -20,7 +20,7 @@ import {
   type UserSession,
 } from '@chat/api/server';
 import type { FastifyBaseLogger } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { toErrorResponse } from '../plugins/errors.js';
 import { errorFrame, eventFrame, frame, mentionFrame, messageFrame } from './frames.js';
 import { TokenBucket } from './rate-limiter.js';
@@ -58,7 +58,7 @@ export class WsConnection {
     this.bucket = new TokenBucket(limits.burst, limits.perSecond);
     this.mentions = new RegExp(mentionPattern(actor.username));
     // Attached before anything is awaited, so no early frame is lost.
-    socket.on('message', (data, isBinary) => this.receive(data.toString(), isBinary));
+    socket.on('message', (data, isBinary) => this.receive(textOf(data), isBinary));
     socket.on('close', () => void this.shutdown());
     socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
   }
@@ -91,7 +91,8 @@ export class WsConnection {
   private receive(text: string, isBinary: boolean) {
     if (this.closed) return;
     if (!this.bucket.take()) {
-      this.send(errorFrame('TOO_MANY_REQUESTS', 'Too many frames; slow down'));
+      // Named by its clientMsgId, a dropped message can be sent again; nothing else is done with it.
+      this.send(errorFrame('TOO_MANY_REQUESTS', 'Too many frames; slow down', isBinary ? undefined : refOfText(text)));
       return;
     }
     if (isBinary) {
@@ -227,6 +228,20 @@ export class WsConnection {
     } catch (error) {
       this.log.warn({ err: error }, 'could not record a disconnect');
     }
+  }
+}
+
+/** A frame's payload as text (ws hands over one Buffer unless told otherwise). */
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+function refOfText(text: string): string | undefined {
+  try {
+    return refOf(JSON.parse(text));
+  } catch {
+    return undefined;
   }
 }
 
