@@ -1,0 +1,182 @@
+// Resume over /ws with real sockets: a client that was away sends its cursor and gets every
+// message it missed exactly once, in seq order, then carries on live — while others keep posting.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { messagesService } from '@chat/api/server';
+import {
+  createChannel,
+  registerUser,
+  sendMessage,
+  testDatabaseKinds,
+  type ChannelBody,
+  type RegisteredUser,
+} from './helpers.js';
+import { closeAllClients, ofType, startTestServer, WsClient, type TestServer } from './ws-client.js';
+
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * API.md's promise for a resume, as the client sees it: every seq from `from` to `to` exactly
+ * once. Live messages the server sent before it handled the resume (they may arrive between
+ * `ready` and `resume`) can come first, as one run in order; from the resume on, strictly
+ * increasing: the missed ones from the cursor, then everything newer.
+ */
+function expectResumed(seqs: number[], from: number, to: number) {
+  expect([...seqs].sort((a, b) => a - b)).toEqual(range(from, to));
+  const drop = seqs.findIndex((seq, i) => i > 0 && seq < (seqs[i - 1] as number));
+  if (drop === -1) return;
+  const early = seqs.slice(0, drop);
+  const resumed = seqs.slice(drop);
+  expect(early).toEqual(range(early[0] as number, early.at(-1) as number));
+  expect(resumed[0]).toBe(from);
+  expect(resumed.every((seq, i) => i === 0 || seq > (resumed[i - 1] as number))).toBe(true);
+}
+
+describe.each(testDatabaseKinds())('/ws resume on %s', (kind) => {
+  let server: TestServer;
+  let reader: RegisteredUser;
+  let writers: RegisteredUser[];
+
+  beforeAll(async () => {
+    // the socket writer posts faster than the default rate limit allows
+    server = await startTestServer(kind, { wsLimits: { burst: 1_000, perSecond: 1_000 } });
+    const register = () => registerUser(server.app);
+    [reader, ...writers] = await Promise.all([register(), register(), register(), register()]);
+  });
+  afterEach(closeAllClients);
+  afterAll(() => server.close());
+
+  const newChannel = () => createChannel(server.app, reader, { memberIds: writers.map((w) => w.id) });
+  const inChannel = (channel: ChannelBody) => ofType('message', { channel: channel.id });
+  const connectRaw = (user: RegisteredUser) => WsClient.connect(`${server.wsUrl}?token=${user.accessToken}`);
+
+  /**
+   * Three writers posting `each` messages apiece, concurrently: two through REST, one through
+   * its own socket (waiting for each ack). `posted` counts what was committed so far.
+   */
+  async function startWriters(channel: ChannelBody, each: number) {
+    let posted = 0;
+    let finished = false;
+    const restWriter = async (writer: RegisteredUser) => {
+      for (let i = 0; i < each; i++) {
+        await sendMessage(server.app, writer, channel.id, `${writer.username} ${i}`);
+        posted += 1;
+        await sleep(1);
+      }
+    };
+    const socket = await WsClient.ready(server, (writers[2] as RegisteredUser).accessToken);
+    const socketWriter = async () => {
+      for (let i = 0; i < each; i++) {
+        const clientMsgId = `socket-${channel.id}-${i}`;
+        socket.send({ type: 'message', channel: channel.id, content: `socket ${i}`, clientMsgId });
+        await socket.waitFor(ofType('ack', { clientMsgId }));
+        posted += 1;
+        await sleep(1);
+      }
+    };
+    const done = Promise.all([restWriter(writers[0] as RegisteredUser), restWriter(writers[1] as RegisteredUser), socketWriter()]).then(
+      () => {
+        finished = true;
+      },
+    );
+    return {
+      done,
+      posted: () => posted,
+      finished: () => finished,
+      until: async (count: number) => {
+        while (posted < count) await sleep(2);
+      },
+    };
+  }
+
+  it('resumes after a disconnect while three writers keep posting: every later message once, in seq order', async () => {
+    const channel = await newChannel();
+    const total = 3 * 40;
+    const first = await WsClient.ready(server, reader.accessToken);
+    const writing = await startWriters(channel, 40);
+
+    await first.waitForCount(inChannel(channel), 10);
+    await first.close();
+    const before = first.messages(channel.id).map((m) => m.seq);
+    const k = before.at(-1) ?? 0;
+    expect(before).toEqual(range(1, k));
+
+    // others post while the reader is away; it comes back and resumes at once
+    await writing.until(k + 15);
+    const second = await connectRaw(reader);
+    second.send({ type: 'resume', cursors: { [channel.id]: k } });
+    expect(writing.finished()).toBe(false);
+    await writing.done;
+
+    await second.waitForCount(inChannel(channel), total - k);
+    await second.roundTrip();
+    expect(second.frames[0]?.type).toBe('ready');
+    expectResumed(second.messages(channel.id).map((m) => m.seq), k + 1, total);
+  });
+
+  it('does not send again what arrived live between ready and resume', async () => {
+    const channel = await newChannel();
+    const [w0] = writers as [RegisteredUser];
+    for (let i = 0; i < 5; i++) await sendMessage(server.app, w0, channel.id, `seen ${i}`);
+    // the reader had 1..5; 6..10 come while it is away
+    for (let i = 0; i < 5; i++) await sendMessage(server.app, w0, channel.id, `missed ${i}`);
+    const client = await WsClient.ready(server, reader.accessToken);
+    // 11..13 arrive live before the client gets round to resuming
+    for (let i = 0; i < 3; i++) await sendMessage(server.app, w0, channel.id, `live ${i}`);
+    await client.waitForCount(inChannel(channel), 3);
+    client.send({ type: 'resume', cursors: { [channel.id]: 5 } });
+    await client.waitForCount(inChannel(channel), 8);
+    await sendMessage(server.app, w0, channel.id, 'after');
+    await client.waitForCount(inChannel(channel), 9);
+    await client.roundTrip();
+    expect(client.messages(channel.id).map((m) => m.seq)).toEqual([11, 12, 13, 6, 7, 8, 9, 10, 14]);
+  });
+
+  it('sends nothing for a cursor that is already current, and skips channels the user is not in', async () => {
+    const channel = await newChannel();
+    const stranger = await createChannel(server.app, writers[0] as RegisteredUser, { isPrivate: true });
+    await sendMessage(server.app, writers[0] as RegisteredUser, stranger.id, 'not for the reader');
+    await sendMessage(server.app, writers[0] as RegisteredUser, channel.id, 'one');
+    const client = await WsClient.ready(server, reader.accessToken);
+    client.send({ type: 'resume', cursors: { [channel.id]: 1, [stranger.id]: 0 } });
+    await client.roundTrip();
+    expect(client.messages()).toEqual([]);
+    expect(client.received(ofType('error'))).toEqual([]);
+  });
+
+  it('serves a cursor 300 messages behind completely, paged from history, while a writer keeps posting', async () => {
+    const channel = await newChannel();
+    const [w0, w1] = writers as [RegisteredUser, RegisteredUser];
+    const actor = { userId: w0.id, username: w0.username };
+    for (let i = 1; i <= 300; i++) {
+      await messagesService.sendMessage(server.runtime.deps, actor, { channelId: channel.id, content: `backlog ${i}` });
+    }
+    const client = await connectRaw(reader);
+    client.send({ type: 'resume', cursors: { [channel.id]: 0 } });
+    const live = (async () => {
+      for (let i = 0; i < 30; i++) {
+        await sendMessage(server.app, w1, channel.id, `live ${i}`);
+        await sleep(1);
+      }
+    })();
+    await live;
+    await client.waitForCount(inChannel(channel), 330);
+    await client.roundTrip();
+    expectResumed(client.messages(channel.id).map((m) => m.seq), 1, 330);
+  });
+
+  it('resumes several channels at once, each in its own seq order', async () => {
+    const [a, b] = await Promise.all([newChannel(), newChannel()]);
+    const [w0] = writers as [RegisteredUser];
+    for (let i = 0; i < 4; i++) {
+      await sendMessage(server.app, w0, a.id, `a ${i}`);
+      await sendMessage(server.app, w0, b.id, `b ${i}`);
+    }
+    const client = await connectRaw(reader);
+    client.send({ type: 'resume', cursors: { [a.id]: 1, [b.id]: 3 } });
+    await client.waitForCount(ofType('message'), 4);
+    await client.roundTrip();
+    expect(client.messages(a.id).map((m) => m.seq)).toEqual([2, 3, 4]);
+    expect(client.messages(b.id).map((m) => m.seq)).toEqual([4]);
+  });
+});
