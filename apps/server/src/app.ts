@@ -94,12 +94,13 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
     deps: runtime.deps,
     limits: { perIp: 30, perUsername: 10, windowMs: 60_000, ...authRateLimits },
   });
-  await app.register(wsRoute, { deps: runtime.deps, limits: { ...defaultWsLimits, ...wsLimits } });
+  const effectiveWsLimits = { ...defaultWsLimits, ...wsLimits };
+  await app.register(wsRoute, { deps: runtime.deps, limits: effectiveWsLimits });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     useWSS: true,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
-    trpcOptions: trpcOptions(runtime.deps, app.log),
+    trpcOptions: trpcOptions(runtime.deps, app.log, effectiveWsLimits.maxBufferedBytes),
   });
 
   if (webClient) await app.register(fastifyStatic, { root: config.webDist, wildcard: false });

@@ -1,7 +1,8 @@
 import { appRouter, bearerToken, verifyAccessToken, type Context, type ServiceDeps } from '@chat/api/server';
 import type { FastifyTRPCPluginOptions, CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AppRouter } from '@chat/api/server';
+import type { AppRouter, SubscriberConnection } from '@chat/api/server';
+import { WebSocket } from 'ws';
 
 /**
  * The tRPC context of an HTTP request or a WebSocket connection: the token comes from the
@@ -10,20 +11,35 @@ import type { AppRouter } from '@chat/api/server';
 export function trpcOptions(
   deps: ServiceDeps,
   log: FastifyBaseLogger,
+  maxBufferedBytes: number,
 ): FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] {
   return {
     router: appRouter,
-    createContext: async ({ req, info }: CreateFastifyContextOptions): Promise<Context> => {
+    createContext: async ({ req, res, info }: CreateFastifyContextOptions): Promise<Context> => {
       const param = info.connectionParams?.token;
       const token = bearerToken(req.headers.authorization) ?? (typeof param === 'string' ? param : undefined);
       const actor = token ? await verifyAccessToken(deps.tokens, token).catch(() => null) : null;
-      return { deps, actor };
+      // Over the WebSocket, `res` is the socket itself.
+      const socket = res instanceof WebSocket ? res : undefined;
+      return { deps, actor, connection: socket && slowConsumerGuard(socket, maxBufferedBytes, log) };
     },
     onError: ({ error, path, req }) => {
       if (error.code !== 'INTERNAL_SERVER_ERROR') return;
       // Over the WebSocket, tRPC hands over the raw IncomingMessage: no request logger there.
       const requestLog = (req as Partial<Pick<typeof req, 'log'>>).log ?? log;
       requestLog.error({ err: error, path }, 'tRPC procedure failed');
+    },
+  };
+}
+
+/** tRPC's WebSocket handler sends without looking at backpressure: subscriptions look for it. */
+function slowConsumerGuard(socket: WebSocket, maxBufferedBytes: number, log: FastifyBaseLogger): SubscriberConnection {
+  return {
+    cutOffIfBehind: () => {
+      if (socket.bufferedAmount <= maxBufferedBytes) return false;
+      log.warn({ buffered: socket.bufferedAmount }, 'slow tRPC subscriber cut off');
+      socket.terminate();
+      return true;
     },
   };
 }

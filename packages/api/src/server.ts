@@ -1,6 +1,6 @@
 // Everything a server (or a test) needs to run the API; the web client imports index.ts instead.
 export { appRouter, type AppRouter } from './root.js';
-export { createCallerFactory, type Context } from './trpc.js';
+export { createCallerFactory, type Context, type SubscriberConnection } from './trpc.js';
 export * from './errors.js';
 export * as schemas from './schemas/index.js';
 export * as authService from './services/auth.js';

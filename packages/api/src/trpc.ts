@@ -7,6 +7,17 @@ export interface Context {
   deps: ServiceDeps;
   /** null when the request carries no valid access token */
   actor: Actor | null;
+  /** Over a WebSocket: the connection that subscriptions send on. */
+  connection?: SubscriberConnection;
+}
+
+export interface SubscriberConnection {
+  /**
+   * True (and the connection is dropped) when the client stopped reading and its send buffer is
+   * full: the client's link reconnects and resumes from its last event, and the server's memory
+   * stays bounded.
+   */
+  cutOffIfBehind(): boolean;
 }
 
 const t = initTRPC.context<Context>().create({

@@ -33,7 +33,10 @@ export const realtimeRouter = {
     );
     opening.catch((error: unknown) => queue.fail(error instanceof Error ? error : new Error(String(error))));
     try {
-      for await (const message of queue) yield tracked(String(message.seq), message);
+      for await (const message of queue) {
+        if (ctx.connection?.cutOffIfBehind()) return;
+        yield tracked(String(message.seq), message);
+      }
     } finally {
       void opening.then((stream) => stream.close(), () => {});
     }
@@ -51,7 +54,10 @@ export const realtimeRouter = {
     );
     try {
       await presence.connectionOpened(ctx.deps, ctx.actor, connectionId);
-      for await (const event of queue) yield event;
+      for await (const event of queue) {
+        if (ctx.connection?.cutOffIfBehind()) return;
+        yield event;
+      }
     } finally {
       session.close();
       await presence.connectionClosed(ctx.deps, ctx.actor, connectionId);
