@@ -53,6 +53,6 @@ describe.each(testDatabaseKinds())('slow tRPC subscribers on %s', (kind) => {
     await eventually(() => received.length >= count, `${count} messages`, 30_000);
     expect(received.map((m) => m.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     subscription.unsubscribe();
-    wsClient.close();
+    await wsClient.close();
   });
 });
