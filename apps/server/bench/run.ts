@@ -136,7 +136,6 @@ const { channel } = await api<{ channel: { id: string } }>('POST', '/api/channel
   const after = process.memoryUsage();
   const perConnection = (after.heapUsed - before.heapUsed) / sockets.length;
   record('heap per idle /ws connection (1,000 open, client and server in one process)', `${(perConnection / 1024).toFixed(1)} KiB`);
-  record('RSS growth for 1,000 connections', `${((after.rss - before.rss) / 1024 / 1024).toFixed(1)} MiB`);
   for (const socket of sockets) socket.close();
 }
 
