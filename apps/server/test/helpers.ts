@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Channel, Message, User } from '@chat/api';
 import { testJwtSecret, uniqueName } from '@chat/api/testing';
 import { createTestDatabase, type DatabaseKind } from '@chat/db/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -174,46 +175,10 @@ export function expectValidationError(
   return body;
 }
 
-export interface ChannelBody {
-  id: string;
-  name: string | null;
-  kind: 'channel' | 'dm';
-  isPrivate: boolean;
-  createdBy: string | null;
-  createdAt: string;
-  memberCount: number;
-  isMember: boolean;
-  lastSeq: number;
-  lastReadSeq?: number;
-  unreadCount?: number;
-  mentionCount?: number;
-}
-
-export interface MessageBody {
-  id: string;
-  channelId: string;
-  seq: number;
-  userId: string;
-  username: string;
-  content: string;
-  createdAt: string;
-  editedAt: string | null;
-  deleted: boolean;
-  clientMsgId: string | null;
-  reactions: unknown[];
-  attachments: unknown[];
-}
-
-export interface UserBody {
-  id: string;
-  username: string;
-  displayName: string;
-  avatarUrl: string | null;
-  status: string;
-  lastSeen: string | null;
-  createdAt: string;
-  email?: string;
-}
+// The JSON bodies are the API's own objects (their times are already ISO strings).
+export type ChannelBody = Channel;
+export type MessageBody = Message;
+export type UserBody = User & { email?: string };
 
 /** Creates a channel through the REST route as `owner`. */
 export async function createChannel(
