@@ -13,7 +13,16 @@ const serverDir = fileURLToPath(new URL('..', import.meta.url));
  * Not inherited from the test's environment: every variable env.ts reads (CI sets DATABASE_URL
  * and REDIS_URL), and what vitest sets for itself, so the child runs as `pnpm start` would.
  */
-const configVariables = ['PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET'];
+const configVariables = [
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'JWT_SECRET',
+  'REDIS_KEY_PREFIX',
+  'PRESENCE_TTL_SECONDS',
+];
 const notInherited = new Set([...configVariables, 'LOG_LEVEL', 'NODE_ENV', 'TEST']);
 const isInheritable = (name: string) => !notInherited.has(name) && !name.startsWith('VITEST');
 
