@@ -47,6 +47,8 @@ export class WsConnection {
   private beforeReady: string[] | null = [];
   private working = false;
   private closed = false;
+  private presenceRecorded: Promise<void> | null = null;
+  private finished: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly socket: WebSocket,
@@ -59,7 +61,7 @@ export class WsConnection {
     this.mentions = new RegExp(mentionPattern(actor.username));
     // Attached before anything is awaited, so no early frame is lost.
     socket.on('message', (data, isBinary) => this.receive(textOf(data), isBinary));
-    socket.on('close', () => void this.shutdown());
+    socket.on('close', () => void this.stop());
     socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
   }
 
@@ -72,7 +74,8 @@ export class WsConnection {
         writable: () => this.writable(),
       });
       if (this.closed) return this.session.close();
-      await presenceService.connectionOpened(this.deps, this.actor, this.id);
+      this.presenceRecorded = presenceService.connectionOpened(this.deps, this.actor, this.id);
+      await this.presenceRecorded;
       const [user, channels] = await Promise.all([
         usersService.me(this.deps, this.actor),
         channelsService.memberChannels(this.deps, this.actor),
@@ -218,12 +221,20 @@ export class WsConnection {
     }
   }
 
-  private async shutdown() {
-    if (this.closed) return;
+  /** Stops delivering and records the disconnect (on close, or when the server shuts down). */
+  stop(): Promise<void> {
+    if (this.closed) return this.finished;
     this.closed = true;
     this.session?.close();
-    if (!this.session) return; // never counted as connected
+    this.finished = this.recordDisconnect();
+    return this.finished;
+  }
+
+  private async recordDisconnect() {
+    if (!this.presenceRecorded) return; // never counted as connected
     try {
+      // a disconnect must not overtake its own connect, or the user would stay online
+      await this.presenceRecorded.catch(() => {});
       await presenceService.connectionClosed(this.deps, this.actor, this.id);
     } catch (error) {
       this.log.warn({ err: error }, 'could not record a disconnect');

@@ -9,6 +9,13 @@ export interface WsRouteOptions {
 }
 
 export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, { deps, limits }) => {
+  const open = new Set<WsConnection>();
+  // @fastify/websocket only starts closing the sockets as the app closes: their disconnects
+  // (presence, lastSeen) are recorded here, before the stores behind them are closed.
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...open].map((connection) => connection.stop()));
+  });
+
   app.get(
     '/ws',
     {
@@ -23,6 +30,8 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, { deps, l
     (socket, request) => {
       if (!request.actor) return socket.close(1008, 'unauthenticated');
       const connection = new WsConnection(socket, request.actor, deps, request.log, limits);
+      open.add(connection);
+      socket.once('close', () => open.delete(connection));
       void connection.start();
     },
   );
