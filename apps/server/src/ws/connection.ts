@@ -31,9 +31,16 @@ export interface WsLimits {
   perSecond: number;
   /** Bytes queued for a socket past which it is cut off as a slow consumer. */
   maxBufferedBytes: number;
+  /** The server pings every socket this often; one that missed the previous pong is dropped. */
+  pingIntervalMs: number;
 }
 
-export const defaultWsLimits: WsLimits = { burst: 30, perSecond: 15, maxBufferedBytes: 1024 * 1024 };
+export const defaultWsLimits: WsLimits = {
+  burst: 30,
+  perSecond: 15,
+  maxBufferedBytes: 1024 * 1024,
+  pingIntervalMs: 30_000,
+};
 
 type ClientFrame = schemas.ClientFrame;
 
@@ -48,6 +55,8 @@ export class WsConnection {
   private working = false;
   private closed = false;
   private presenceRecorded: Promise<void> | null = null;
+  /** Whether the client answered the last ping (or sent anything) since it went out. */
+  private answered = true;
   private finished: Promise<void> = Promise.resolve();
 
   constructor(
@@ -62,6 +71,7 @@ export class WsConnection {
     // Attached before anything is awaited, so no early frame is lost.
     socket.on('message', (data, isBinary) => this.receive(textOf(data), isBinary));
     socket.on('close', () => void this.stop());
+    socket.on('pong', () => (this.answered = true));
     socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
   }
 
@@ -91,8 +101,24 @@ export class WsConnection {
     }
   }
 
+  /**
+   * Called every ping interval: a peer that vanished without closing (a dead network, a
+   * sleeping laptop) is dropped, so it does not stay online for ever.
+   */
+  heartbeat() {
+    if (this.closed) return;
+    if (!this.answered) {
+      this.log.debug({ userId: this.actor.userId }, 'unresponsive /ws peer dropped');
+      this.socket.terminate();
+      return;
+    }
+    this.answered = false;
+    this.socket.ping();
+  }
+
   private receive(text: string, isBinary: boolean) {
     if (this.closed) return;
+    this.answered = true;
     if (!this.bucket.take()) {
       // Named by its clientMsgId, a dropped message can be sent again; nothing else is done with it.
       this.send(errorFrame('TOO_MANY_REQUESTS', 'Too many frames; slow down', isBinary ? undefined : refOfText(text)));

@@ -12,7 +12,11 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, { deps, l
   const open = new Set<WsConnection>();
   // @fastify/websocket only starts closing the sockets as the app closes: their disconnects
   // (presence, lastSeen) are recorded here, before the stores behind them are closed.
+  const heartbeat = setInterval(() => {
+    for (const connection of open) connection.heartbeat();
+  }, limits.pingIntervalMs).unref();
   app.addHook('onClose', async () => {
+    clearInterval(heartbeat);
     await Promise.allSettled([...open].map((connection) => connection.stop()));
   });
 
