@@ -18,7 +18,8 @@ import type { Config } from './env.js';
 import { healthRoutes } from './health.js';
 import errors, { toErrorResponse } from './plugins/errors.js';
 import jsonBody from './plugins/json-body.js';
-import { restRoutes, type AuthRateLimits } from './rest/index.js';
+import { restRoutes } from './rest/index.js';
+import { createAuthAttemptLimiter, defaultAuthRateLimits, type AuthRateLimits } from './auth-rate-limit.js';
 import type { Runtime } from './runtime.js';
 import { trpcOptions } from './trpc.js';
 import { defaultWsLimits, type WsLimits } from './ws/connection.js';
@@ -73,7 +74,12 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
       directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'upgrade-insecure-requests': null },
     },
   });
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, {
+    global: false,
+    // with several instances the counters are shared, or each would allow the limit again
+    ...(runtime.redis ? { redis: runtime.redis, nameSpace: `${config.redisKeyPrefix}rate-limit:` } : {}),
+  });
+  const limitAuthAttempt = createAuthAttemptLimiter(app, { ...defaultAuthRateLimits, ...authRateLimits });
   await app.register(websocket, { options: { maxPayload: bodyLimit } });
   await app.register(swagger, {
     openapi: {
@@ -92,7 +98,7 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
   await app.register(restRoutes, {
     prefix: '/api',
     deps: runtime.deps,
-    limits: { perIp: 30, perUsername: 10, windowMs: 60_000, ...authRateLimits },
+    limitAuthAttempt,
   });
   const effectiveWsLimits = { ...defaultWsLimits, ...wsLimits };
   await app.register(wsRoute, { deps: runtime.deps, limits: effectiveWsLimits });
@@ -100,7 +106,7 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
     prefix: '/trpc',
     useWSS: true,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
-    trpcOptions: trpcOptions(runtime.deps, app.log, effectiveWsLimits.maxBufferedBytes),
+    trpcOptions: trpcOptions(runtime.deps, app.log, effectiveWsLimits.maxBufferedBytes, limitAuthAttempt),
   });
 
   if (webClient) await app.register(fastifyStatic, { root: config.webDist, wildcard: false });

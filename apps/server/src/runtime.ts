@@ -17,6 +17,7 @@ import {
   type ServiceDeps,
   type TokenConfig,
 } from '@chat/api/server';
+import { Redis } from 'ioredis';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '@chat/db';
 import type { Config } from './env.js';
 
@@ -25,6 +26,8 @@ export interface Runtime {
   database: DatabaseHandle;
   events: EventBus;
   presence: PresenceStore;
+  /** With REDIS_URL: a connection for the rate limiters' shared counters. */
+  redis: Redis | undefined;
   /** Throws when a backing store does not answer. */
   checkReady(): Promise<void>;
   close(): Promise<void>;
@@ -47,7 +50,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') }));
   try {
     if (ownsDatabase) await migrateDatabase(database);
-    const { broker, presence } = realtimeBackends(config, options.log ?? defaultLog);
+    const log = options.log ?? defaultLog;
+    const { broker, presence } = realtimeBackends(config, log);
+    const redis = config.redisUrl ? new Redis(config.redisUrl, { connectionName: 'chat-rate-limit' }) : undefined;
+    redis?.on('error', (error) => log('redis rate limits', error));
     const events = new EventBus(broker);
     const tokens = tokenConfig(config.jwtSecret ?? embeddedJwtSecret(config.dataDir), options.tokenOverrides);
     const deps: ServiceDeps = {
@@ -65,12 +71,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       database,
       events,
       presence,
+      redis,
       checkReady: async () => {
         await Promise.all([database.ping(), broker.ping()]);
       },
       close: async () => {
         await presence.close();
         await events.broker.close();
+        await redis?.quit();
         if (ownsDatabase) await database.close();
       },
     };

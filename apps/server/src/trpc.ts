@@ -3,6 +3,7 @@ import type { FastifyTRPCPluginOptions, CreateFastifyContextOptions } from '@trp
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppRouter, SubscriberConnection } from '@chat/api/server';
 import { WebSocket } from 'ws';
+import type { AuthAttemptLimiter } from './auth-rate-limit.js';
 
 /**
  * The tRPC context of an HTTP request or a WebSocket connection: the token comes from the
@@ -12,6 +13,7 @@ export function trpcOptions(
   deps: ServiceDeps,
   log: FastifyBaseLogger,
   maxBufferedBytes: number,
+  limitAuthAttempt: AuthAttemptLimiter,
 ): FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] {
   return {
     router: appRouter,
@@ -21,7 +23,14 @@ export function trpcOptions(
       const actor = token ? await verifyAccessToken(deps.tokens, token).catch(() => null) : null;
       // Over the WebSocket, `res` is the socket itself.
       const socket = res instanceof WebSocket ? res : undefined;
-      return { deps, actor, connection: socket && slowConsumerGuard(socket, maxBufferedBytes, log) };
+      // Over the WebSocket `req` is Node's raw request: no `ip` of Fastify's there.
+      const ip = ('ip' in req ? req.ip : undefined) ?? (req as { socket?: { remoteAddress?: string } }).socket?.remoteAddress ?? 'unknown';
+      return {
+        deps,
+        actor,
+        limitAuthAttempt: (name) => limitAuthAttempt(ip, name),
+        connection: socket && slowConsumerGuard(socket, maxBufferedBytes, log),
+      };
     },
     onError: ({ error, path, req }) => {
       if (error.code !== 'INTERNAL_SERVER_ERROR') return;

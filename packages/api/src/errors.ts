@@ -31,6 +31,16 @@ export class AppError extends Error {
   }
 }
 
+/** TOO_MANY_REQUESTS, with when to try again (REST sends it as `retry-after`). */
+export class RateLimitedError extends AppError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super('TOO_MANY_REQUESTS', `${message}; retry in ${retryAfterSeconds} s`);
+  }
+}
+
 export const badRequest = (message: string, issues?: ValidationIssue[]) =>
   new AppError('BAD_REQUEST', message, issues);
 export const unauthorized = (message = 'Not authenticated') => new AppError('UNAUTHORIZED', message);

@@ -7,6 +7,11 @@ export interface Context {
   deps: ServiceDeps;
   /** null when the request carries no valid access token */
   actor: Actor | null;
+  /**
+   * Counts an attempt to sign in or register (per address, and per account name when given);
+   * throws TOO_MANY_REQUESTS past the limits. Set by the server.
+   */
+  limitAuthAttempt?: (name: string | undefined) => Promise<void>;
   /** Over a WebSocket: the connection that subscriptions send on. */
   connection?: SubscriberConnection;
 }
@@ -67,6 +72,14 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+/** Sign-in, registration and refresh: rate limited like the REST auth routes. */
+export const authAttemptProcedure = publicProcedure.use(async ({ ctx, getRawInput, next }) => {
+  const input = (await getRawInput()) as { username?: unknown; email?: unknown } | undefined;
+  const name = input?.username ?? input?.email;
+  await ctx.limitAuthAttempt?.(typeof name === 'string' ? name : undefined);
+  return next();
+});
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Not authenticated' });

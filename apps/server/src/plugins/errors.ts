@@ -1,5 +1,5 @@
 // One table from every error to the API.md body `{ error: { code, message, issues? } }`.
-import { AppError, errorStatus, isUnavailable, type ErrorCode, type ValidationIssue } from '@chat/api/server';
+import { AppError, errorStatus, isUnavailable, RateLimitedError, type ErrorCode, type ValidationIssue } from '@chat/api/server';
 import { sqlState } from '@chat/db';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -72,6 +72,7 @@ async function errorsPlugin(app: FastifyInstance, { notFoundFallback }: ErrorsOp
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body } = toErrorResponse(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (error instanceof RateLimitedError) void reply.header('retry-after', error.retryAfterSeconds);
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler(

@@ -1,44 +1,30 @@
-import { AppError, authService, schemas, usersService } from '@chat/api/server';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { authService, schemas, usersService } from '@chat/api/server';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../plugins/auth.js';
 import type { RestOptions } from './index.js';
 
-export const authRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps, authenticate, limits }) => {
-  // Per address, before the body is read; then per account name, once it is.
-  const perIp = app.rateLimit({ max: limits.perIp, timeWindow: limits.windowMs });
-  // Not a second `app.rateLimit()` hook: the plugin runs only the first such hook of a request,
-  // so the per-name limit would never count anything.
-  const nameLimit = app.createRateLimit({
-    max: limits.perUsername,
-    timeWindow: limits.windowMs,
-    keyGenerator: (request) => {
-      const body = request.body as { username?: unknown; email?: unknown } | undefined;
-      const name = body?.username ?? body?.email;
-      return `name:${typeof name === 'string' ? name.toLowerCase() : request.ip}`;
-    },
-  });
-  const perName = async (request: FastifyRequest, reply: FastifyReply) => {
-    const limit = await nameLimit(request);
-    if (limit.isAllowed || !limit.isExceeded) return;
-    void reply.header('retry-after', limit.ttlInSeconds);
-    throw new AppError('TOO_MANY_REQUESTS', `Too many attempts for this account; retry in ${limit.ttlInSeconds} s`);
+export const authRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps, authenticate, limitAuthAttempt }) => {
+  const limited = async (request: FastifyRequest) => {
+    const body = request.body as { username?: unknown; email?: unknown } | undefined;
+    const name = body?.username ?? body?.email;
+    await limitAuthAttempt(request.ip, typeof name === 'string' ? name : undefined);
   };
   const tags = ['auth'];
 
   app.post(
     '/auth/register',
-    { onRequest: perIp, preHandler: perName, schema: { tags, body: schemas.registerInput, security: [] } },
+    { preHandler: limited, schema: { tags, body: schemas.registerInput, security: [] } },
     async (request, reply) => reply.status(201).send(await authService.register(deps, request.body)),
   );
   app.post(
     '/auth/login',
-    { onRequest: perIp, preHandler: perName, schema: { tags, body: schemas.loginInput, security: [] } },
+    { preHandler: limited, schema: { tags, body: schemas.loginInput, security: [] } },
     (request) => authService.login(deps, request.body),
   );
   app.post(
     '/auth/refresh',
-    { onRequest: perIp, schema: { tags, body: schemas.refreshTokenInput, security: [] } },
+    { preHandler: limited, schema: { tags, body: schemas.refreshTokenInput, security: [] } },
     (request) => authService.refresh(deps, request.body),
   );
   app.post(

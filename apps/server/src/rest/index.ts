@@ -1,29 +1,24 @@
 // The REST shim of API.md under /api: thin routes over the same services as tRPC.
 import type { ServiceDeps } from '@chat/api/server';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AuthAttemptLimiter } from '../auth-rate-limit.js';
 import { authenticate } from '../plugins/auth.js';
 import { authRoutes } from './auth.js';
 import { channelRoutes } from './channels.js';
 import { messageRoutes } from './messages.js';
 import { userRoutes } from './users.js';
 
-export interface AuthRateLimits {
-  perIp: number;
-  perUsername: number;
-  windowMs: number;
-}
-
 export interface RestOptions {
   deps: ServiceDeps;
   authenticate: ReturnType<typeof authenticate>;
-  limits: AuthRateLimits;
+  limitAuthAttempt: AuthAttemptLimiter;
 }
 
 export const restRoutes: FastifyPluginAsyncZod<Omit<RestOptions, 'authenticate'>> = async (app, options) => {
   // Named one by one: `options` also holds the `/api` prefix, which must not apply twice.
   const routeOptions: RestOptions = {
     deps: options.deps,
-    limits: options.limits,
+    limitAuthAttempt: options.limitAuthAttempt,
     authenticate: authenticate(options.deps.tokens),
   };
   await app.register(authRoutes, routeOptions);
