@@ -35,10 +35,14 @@ const wsBase = base.replace('http', 'ws');
 async function api<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
   const response = await fetch(base + path, {
     method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  if (response.status >= 300)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
 
@@ -47,7 +51,11 @@ interface Session {
   accessToken: string;
 }
 const register = (name: string) =>
-  api<Session>('POST', '/api/auth/register', undefined, { username: name, email: `${name}@bench.test`, password: 'bench-password' });
+  api<Session>('POST', '/api/auth/register', undefined, {
+    username: name,
+    email: `${name}@bench.test`,
+    password: 'bench-password',
+  });
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -64,12 +72,19 @@ function openSocket(token: string): Promise<WebSocket> {
 }
 
 const stamp = Date.now().toString(36);
-const users = await Promise.all(Array.from({ length: 20 }, (_, i) => register(`bench${stamp}${i}`)));
+const users = await Promise.all(
+  Array.from({ length: 20 }, (_, i) => register(`bench${stamp}${i}`)),
+);
 const owner = users[0] as Session;
-const { channel } = await api<{ channel: { id: string } }>('POST', '/api/channels', owner.accessToken, {
-  name: 'bench',
-  memberIds: users.slice(1).map((u) => u.user.id),
-});
+const { channel } = await api<{ channel: { id: string } }>(
+  'POST',
+  '/api/channels',
+  owner.accessToken,
+  {
+    name: 'bench',
+    memberIds: users.slice(1).map((u) => u.user.id),
+  },
+);
 
 // 1. REST send throughput: 20 clients, 2,000 messages into one channel.
 {
@@ -80,26 +95,37 @@ const { channel } = await api<{ channel: { id: string } }>('POST', '/api/channel
     users.map(async (user) => {
       for (let i = 0; i < perClient; i++) {
         const t = performance.now();
-        await api('POST', `/api/channels/${channel.id}/messages`, user.accessToken, { content: `message ${i}` });
+        await api('POST', `/api/channels/${channel.id}/messages`, user.accessToken, {
+          content: `message ${i}`,
+        });
         latencies.push(performance.now() - t);
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  record('REST send, 20 concurrent clients, one channel', `${Math.round(latencies.length / seconds)} msg/s`);
-  record('REST send latency p50 / p99', `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 99))}`);
+  record(
+    'REST send, 20 concurrent clients, one channel',
+    `${Math.round(latencies.length / seconds)} msg/s`,
+  );
+  record(
+    'REST send latency p50 / p99',
+    `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 99))}`,
+  );
 }
 
 // 2. /ws delivery latency: a sender and 100 receiving sockets in one channel.
 {
-  const receivers = await Promise.all(Array.from({ length: 100 }, (_, i) => openSocket((users[1 + (i % 19)] as Session).accessToken)));
+  const receivers = await Promise.all(
+    Array.from({ length: 100 }, (_, i) => openSocket((users[1 + (i % 19)] as Session).accessToken)),
+  );
   const sender = await openSocket(owner.accessToken);
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   for (const socket of receivers) {
     socket.on('message', (data: Buffer) => {
       const frame = JSON.parse(data.toString()) as { type: string; clientMsgId?: string };
-      const at = frame.type === 'message' && frame.clientMsgId ? sentAt.get(frame.clientMsgId) : undefined;
+      const at =
+        frame.type === 'message' && frame.clientMsgId ? sentAt.get(frame.clientMsgId) : undefined;
       if (at !== undefined) latencies.push(performance.now() - at);
     });
   }
@@ -116,12 +142,22 @@ const { channel } = await api<{ channel: { id: string } }>('POST', '/api/channel
       sender.on('message', onAck);
     });
     sentAt.set(clientMsgId, performance.now());
-    sender.send(JSON.stringify({ type: 'message', channel: channel.id, content: `fan-out ${i}`, clientMsgId }));
+    sender.send(
+      JSON.stringify({
+        type: 'message',
+        channel: channel.id,
+        content: `fan-out ${i}`,
+        clientMsgId,
+      }),
+    );
     await acked;
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
   record('/ws deliveries (200 messages × 100 sockets)', `${latencies.length} of ${count * 100}`);
-  record('/ws send → delivery latency p50 / p99', `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 99))}`);
+  record(
+    '/ws send → delivery latency p50 / p99',
+    `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 99))}`,
+  );
   for (const socket of [...receivers, sender]) socket.close();
 }
 
@@ -130,12 +166,17 @@ const { channel } = await api<{ channel: { id: string } }>('POST', '/api/channel
   global.gc?.();
   await new Promise((resolve) => setTimeout(resolve, 200));
   const before = process.memoryUsage();
-  const sockets = await Promise.all(Array.from({ length: 1000 }, (_, i) => openSocket((users[i % 20] as Session).accessToken)));
+  const sockets = await Promise.all(
+    Array.from({ length: 1000 }, (_, i) => openSocket((users[i % 20] as Session).accessToken)),
+  );
   global.gc?.();
   await new Promise((resolve) => setTimeout(resolve, 200));
   const after = process.memoryUsage();
   const perConnection = (after.heapUsed - before.heapUsed) / sockets.length;
-  record('heap per idle /ws connection (1,000 open, client and server in one process)', `${(perConnection / 1024).toFixed(1)} KiB`);
+  record(
+    'heap per idle /ws connection (1,000 open, client and server in one process)',
+    `${(perConnection / 1024).toFixed(1)} KiB`,
+  );
   for (const socket of sockets) socket.close();
 }
 

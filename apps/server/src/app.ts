@@ -19,7 +19,11 @@ import { healthRoutes } from './health.js';
 import errors, { toErrorResponse } from './plugins/errors.js';
 import jsonBody from './plugins/json-body.js';
 import { restRoutes } from './rest/index.js';
-import { createAuthAttemptLimiter, defaultAuthRateLimits, type AuthRateLimits } from './auth-rate-limit.js';
+import {
+  createAuthAttemptLimiter,
+  defaultAuthRateLimits,
+  type AuthRateLimits,
+} from './auth-rate-limit.js';
 import type { Runtime } from './runtime.js';
 import { trpcOptions } from './trpc.js';
 import { defaultWsLimits, type WsLimits } from './ws/connection.js';
@@ -77,15 +81,26 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
   await app.register(rateLimit, {
     global: false,
     // with several instances the counters are shared, or each would allow the limit again
-    ...(runtime.redis ? { redis: runtime.redis, nameSpace: `${config.redisKeyPrefix}rate-limit:` } : {}),
+    ...(runtime.redis
+      ? { redis: runtime.redis, nameSpace: `${config.redisKeyPrefix}rate-limit:` }
+      : {}),
   });
-  const limitAuthAttempt = createAuthAttemptLimiter(app, { ...defaultAuthRateLimits, ...authRateLimits });
+  const limitAuthAttempt = createAuthAttemptLimiter(app, {
+    ...defaultAuthRateLimits,
+    ...authRateLimits,
+  });
   await app.register(websocket, { options: { maxPayload: bodyLimit } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Chat REST API', version: '1.0.0', description: 'The REST shim of shared/API.md' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      info: {
+        title: 'Chat REST API',
+        version: '1.0.0',
+        description: 'The REST shim of shared/API.md',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
@@ -106,7 +121,12 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
     prefix: '/trpc',
     useWSS: true,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
-    trpcOptions: trpcOptions(runtime.deps, app.log, effectiveWsLimits.maxBufferedBytes, limitAuthAttempt),
+    trpcOptions: trpcOptions(
+      runtime.deps,
+      app.log,
+      effectiveWsLimits.maxBufferedBytes,
+      limitAuthAttempt,
+    ),
   });
 
   if (webClient) await app.register(fastifyStatic, { root: config.webDist, wildcard: false });

@@ -10,7 +10,11 @@ export interface AuthRateLimits {
   windowMs: number;
 }
 
-export const defaultAuthRateLimits: AuthRateLimits = { perIp: 30, perUsername: 10, windowMs: 60_000 };
+export const defaultAuthRateLimits: AuthRateLimits = {
+  perIp: 30,
+  perUsername: 10,
+  windowMs: 60_000,
+};
 
 /** Counts one attempt from `ip` (for account `name`, if known); throws past either limit. */
 export type AuthAttemptLimiter = (ip: string, name: string | undefined) => Promise<void>;
@@ -22,17 +26,30 @@ interface KeyedRequest {
   routeOptions: { config: Record<string, never> };
 }
 
-export function createAuthAttemptLimiter(app: FastifyInstance, limits: AuthRateLimits): AuthAttemptLimiter {
+export function createAuthAttemptLimiter(
+  app: FastifyInstance,
+  limits: AuthRateLimits,
+): AuthAttemptLimiter {
   const keyGenerator = (request: unknown) => (request as KeyedRequest).key;
-  const perIp = app.createRateLimit({ max: limits.perIp, timeWindow: limits.windowMs, keyGenerator });
-  const perName = app.createRateLimit({ max: limits.perUsername, timeWindow: limits.windowMs, keyGenerator });
+  const perIp = app.createRateLimit({
+    max: limits.perIp,
+    timeWindow: limits.windowMs,
+    keyGenerator,
+  });
+  const perName = app.createRateLimit({
+    max: limits.perUsername,
+    timeWindow: limits.windowMs,
+    keyGenerator,
+  });
   const check = async (limiter: typeof perIp, key: string, message: string) => {
     const request: KeyedRequest = { key, routeOptions: { config: {} } };
     const result = await limiter(request as never);
-    if (!result.isAllowed && result.isExceeded) throw new RateLimitedError(result.ttlInSeconds, message);
+    if (!result.isAllowed && result.isExceeded)
+      throw new RateLimitedError(result.ttlInSeconds, message);
   };
   return async (ip, name) => {
     await check(perIp, `auth-ip:${ip}`, 'Too many attempts from this address');
-    if (name) await check(perName, `auth-name:${name.toLowerCase()}`, 'Too many attempts for this account');
+    if (name)
+      await check(perName, `auth-name:${name.toLowerCase()}`, 'Too many attempts for this account');
   };
 }

@@ -41,7 +41,8 @@ const envSchema = z
       .default(30),
   })
   .refine((env) => !env.DATABASE_URL || env.JWT_SECRET, {
-    message: 'is required when DATABASE_URL is set (at least 32 random bytes, e.g. `openssl rand -base64 48`)',
+    message:
+      'is required when DATABASE_URL is set (at least 32 random bytes, e.g. `openssl rand -base64 48`)',
     path: ['JWT_SECRET'],
   });
 

@@ -12,7 +12,9 @@ export const healthRoutes: FastifyPluginAsync<{ checkReady: () => Promise<void> 
       return { status: 'ok' };
     } catch (error) {
       request.log.warn({ err: error }, 'not ready');
-      return reply.status(503).send(errorBody('SERVICE_UNAVAILABLE', 'A backing service is not answering'));
+      return reply
+        .status(503)
+        .send(errorBody('SERVICE_UNAVAILABLE', 'A backing service is not answering'));
     }
   });
 };

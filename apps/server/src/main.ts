@@ -32,12 +32,15 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
-  const address = await app.listen({ port: config.port, host: config.host }).catch(async (error: unknown) => {
-    await app.close().catch(() => {});
-    await closeAfterFailedStart(runtime);
-    throw error;
-  });
-  const mode = runtime.database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL';
+  const address = await app
+    .listen({ port: config.port, host: config.host })
+    .catch(async (error: unknown) => {
+      await app.close().catch(() => {});
+      await closeAfterFailedStart(runtime);
+      throw error;
+    });
+  const mode =
+    runtime.database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL';
   app.log.info(`serving on ${address} (${mode})`);
   // The line meant for people (and for the process tests): where the server answers.
   console.log(`Chat server listening on ${address}`);
@@ -49,7 +52,10 @@ async function closeAfterFailedStart(runtime: Runtime) {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || (error instanceof Error && error.name === 'DataDirLockedError')) {
+  if (
+    error instanceof ConfigError ||
+    (error instanceof Error && error.name === 'DataDirLockedError')
+  ) {
     console.error(error.message);
   } else {
     console.error(error);

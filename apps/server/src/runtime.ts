@@ -43,19 +43,30 @@ export interface RuntimeOptions {
   realtime?: ConstructorParameters<typeof RealtimeHub>[2];
 }
 
-export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const ownsDatabase = !options.database;
   const database =
     options.database ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') }));
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      pgliteDir: join(config.dataDir, 'pglite'),
+    }));
   try {
     if (ownsDatabase) await migrateDatabase(database);
     const log = options.log ?? defaultLog;
     const { broker, presence } = realtimeBackends(config, log);
-    const redis = config.redisUrl ? new Redis(config.redisUrl, { connectionName: 'chat-rate-limit' }) : undefined;
+    const redis = config.redisUrl
+      ? new Redis(config.redisUrl, { connectionName: 'chat-rate-limit' })
+      : undefined;
     redis?.on('error', (error) => log('redis rate limits', error));
     const events = new EventBus(broker);
-    const tokens = tokenConfig(config.jwtSecret ?? embeddedJwtSecret(config.dataDir), options.tokenOverrides);
+    const tokens = tokenConfig(
+      config.jwtSecret ?? embeddedJwtSecret(config.dataDir),
+      options.tokenOverrides,
+    );
     const deps: ServiceDeps = {
       db: database.db,
       tokens,
@@ -65,7 +76,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       realtime: new RealtimeHub(database.db, broker, options.realtime),
     };
     // Users of a crashed instance go offline: one live instance hears of each and tells.
-    presence.onUsersOffline((userIds) => void presenceService.wentOffline(deps, userIds).catch(() => {}));
+    presence.onUsersOffline(
+      (userIds) => void presenceService.wentOffline(deps, userIds).catch(() => {}),
+    );
     return {
       deps,
       database,
@@ -91,11 +104,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 const defaultLog = (message: string, error: unknown) => console.error(message, error);
 
 /** In-process by default; through Redis, shared by every instance, when REDIS_URL is set. */
-function realtimeBackends(config: Config, log: NonNullable<RuntimeOptions['log']>): { broker: Broker; presence: PresenceStore } {
+function realtimeBackends(
+  config: Config,
+  log: NonNullable<RuntimeOptions['log']>,
+): { broker: Broker; presence: PresenceStore } {
   if (!config.redisUrl) return { broker: new InProcessBroker(), presence: new InMemoryPresence() };
   const keyPrefix = config.redisKeyPrefix;
   return {
-    broker: new RedisBroker(config.redisUrl, { keyPrefix, onError: (error) => log('redis broker', error) }),
+    broker: new RedisBroker(config.redisUrl, {
+      keyPrefix,
+      onError: (error) => log('redis broker', error),
+    }),
     presence: new RedisPresence({
       redis: config.redisUrl,
       keyPrefix,

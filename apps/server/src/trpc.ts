@@ -1,5 +1,14 @@
-import { appRouter, bearerToken, verifyAccessToken, type Context, type ServiceDeps } from '@chat/api/server';
-import type { FastifyTRPCPluginOptions, CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import {
+  appRouter,
+  bearerToken,
+  verifyAccessToken,
+  type Context,
+  type ServiceDeps,
+} from '@chat/api/server';
+import type {
+  FastifyTRPCPluginOptions,
+  CreateFastifyContextOptions,
+} from '@trpc/server/adapters/fastify';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppRouter, SubscriberConnection } from '@chat/api/server';
 import { WebSocket } from 'ws';
@@ -19,12 +28,16 @@ export function trpcOptions(
     router: appRouter,
     createContext: async ({ req, res, info }: CreateFastifyContextOptions): Promise<Context> => {
       const param = info.connectionParams?.token;
-      const token = bearerToken(req.headers.authorization) ?? (typeof param === 'string' ? param : undefined);
+      const token =
+        bearerToken(req.headers.authorization) ?? (typeof param === 'string' ? param : undefined);
       const actor = token ? await verifyAccessToken(deps.tokens, token).catch(() => null) : null;
       // Over the WebSocket, `res` is the socket itself.
       const socket = res instanceof WebSocket ? res : undefined;
       // Over the WebSocket `req` is Node's raw request: no `ip` of Fastify's there.
-      const ip = ('ip' in req ? req.ip : undefined) ?? (req as { socket?: { remoteAddress?: string } }).socket?.remoteAddress ?? 'unknown';
+      const ip =
+        ('ip' in req ? req.ip : undefined) ??
+        (req as { socket?: { remoteAddress?: string } }).socket?.remoteAddress ??
+        'unknown';
       return {
         deps,
         actor,
@@ -42,7 +55,11 @@ export function trpcOptions(
 }
 
 /** tRPC's WebSocket handler sends without looking at backpressure: subscriptions look for it. */
-function slowConsumerGuard(socket: WebSocket, maxBufferedBytes: number, log: FastifyBaseLogger): SubscriberConnection {
+function slowConsumerGuard(
+  socket: WebSocket,
+  maxBufferedBytes: number,
+  log: FastifyBaseLogger,
+): SubscriberConnection {
   return {
     cutOffIfBehind: () => {
       if (socket.bufferedAmount <= maxBufferedBytes) return false;

@@ -23,11 +23,17 @@ describe.each(testDatabaseKinds())('tRPC auth rate limits on %s', (kind) => {
     const username = uniqueName('target');
     expect((await restLogin(username)).statusCode).toBe(401);
     const trpcLogin = () =>
-      server.app.inject({ method: 'POST', url: '/trpc/auth.login', payload: { username, password } });
+      server.app.inject({
+        method: 'POST',
+        url: '/trpc/auth.login',
+        payload: { username, password },
+      });
     expect((await trpcLogin()).statusCode).toBe(401);
     const limited = await trpcLogin();
     expect(limited.statusCode).toBe(429);
-    expect(limited.json<{ error: { data: { code: string } } }>().error.data.code).toBe('TOO_MANY_REQUESTS');
+    expect(limited.json<{ error: { data: { code: string } } }>().error.data.code).toBe(
+      'TOO_MANY_REQUESTS',
+    );
     expect((await restLogin(username)).statusCode).toBe(429);
   });
 
@@ -36,8 +42,11 @@ describe.each(testDatabaseKinds())('tRPC auth rate limits on %s', (kind) => {
     const { client, wsClient } = connectTrpc(server, 'no-token-needed');
     try {
       const codeOf = (error: unknown) =>
-        error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;
-      const attempt = () => client.auth.login.mutate({ username, password }).then(() => 'signed in', codeOf);
+        error instanceof TRPCClientError
+          ? (error.data as { code?: string } | undefined)?.code
+          : undefined;
+      const attempt = () =>
+        client.auth.login.mutate({ username, password }).then(() => 'signed in', codeOf);
       expect([await attempt(), await attempt(), await attempt()]).toEqual([
         'UNAUTHORIZED',
         'UNAUTHORIZED',

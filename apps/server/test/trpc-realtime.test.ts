@@ -23,7 +23,8 @@ import {
   type TestServer,
 } from './ws-client.js';
 
-const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+const range = (from: number, to: number) =>
+  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type TrpcConnection = ReturnType<typeof connectTrpc>;
@@ -37,7 +38,11 @@ describe.each(testDatabaseKinds())('tRPC realtime over wsLink on %s', (kind) => 
 
   beforeAll(async () => {
     server = await startTestServer(kind);
-    [alice, bob, carol] = await Promise.all([registerUser(server.app), registerUser(server.app), registerUser(server.app)]);
+    [alice, bob, carol] = await Promise.all([
+      registerUser(server.app),
+      registerUser(server.app),
+      registerUser(server.app),
+    ]);
   });
   afterEach(async () => {
     await Promise.all(connections.splice(0).map(({ wsClient }) => wsClient.close()));
@@ -68,7 +73,11 @@ describe.each(testDatabaseKinds())('tRPC realtime over wsLink on %s', (kind) => 
       failure: () => failure,
       unsubscribe: () => subscription.unsubscribe(),
       until: (count: number, timeoutMs?: number) =>
-        eventually(() => received.length >= count || failure !== null, `${count} messages`, timeoutMs).then(() => {
+        eventually(
+          () => received.length >= count || failure !== null,
+          `${count} messages`,
+          timeoutMs,
+        ).then(() => {
           if (failure) throw failure as Error;
         }),
     };
@@ -93,7 +102,7 @@ describe.each(testDatabaseKinds())('tRPC realtime over wsLink on %s', (kind) => 
 
   const sharedChannel = () => createChannel(server.app, alice, { memberIds: [bob.id, carol.id] });
 
-  it('delivers a channel\'s messages from now on, in seq order, each tracked by its seq', async () => {
+  it("delivers a channel's messages from now on, in seq order, each tracked by its seq", async () => {
     const channel = await sharedChannel();
     await sendMessage(server.app, alice, channel.id, 'before subscribing');
     const sub = subscribeMessages(trpc(bob), channel.id);
@@ -112,7 +121,11 @@ describe.each(testDatabaseKinds())('tRPC realtime over wsLink on %s', (kind) => 
       expect(id).toBe(String(message.seq));
       expect(message.channelId).toBe(channel.id);
     }
-    expect(sub.received.at(-1)?.message).toMatchObject({ content: 'last', userId: carol.id, username: carol.username });
+    expect(sub.received.at(-1)?.message).toMatchObject({
+      content: 'last',
+      userId: carol.id,
+      username: carol.username,
+    });
   });
 
   it('sends the backlog after lastEventId first, then live messages', async () => {
@@ -137,7 +150,10 @@ describe.each(testDatabaseKinds())('tRPC realtime over wsLink on %s', (kind) => 
     const socket = connection.wsClient.connection?.ws as unknown as WebSocket | undefined;
     if (!socket) throw new Error('the tRPC client is not connected');
     serverSideOf(server, socket).terminate();
-    await eventually(() => connection.wsClient.connection?.ws !== (socket as unknown), 'a new socket');
+    await eventually(
+      () => connection.wsClient.connection?.ws !== (socket as unknown),
+      'a new socket',
+    );
     expect(writing.finished()).toBe(false);
 
     await writing.done;
@@ -154,7 +170,10 @@ describe.each(testDatabaseKinds())('tRPC realtime over wsLink on %s', (kind) => 
     await first.until(10);
     first.unsubscribe();
     const lastEventId = first.received.at(-1)?.id ?? '0';
-    await eventually(() => writing.posted() >= Number(lastEventId) + 10, 'more messages posted meanwhile');
+    await eventually(
+      () => writing.posted() >= Number(lastEventId) + 10,
+      'more messages posted meanwhile',
+    );
     const second = subscribeMessages(trpc(bob), channel.id, lastEventId);
     await writing.done;
     await second.until(90 - Number(lastEventId), 20_000);
@@ -184,19 +203,32 @@ describe.each(testDatabaseKinds())('tRPC realtime over wsLink on %s', (kind) => 
     expect((sub.failure() as { data?: { code?: string } }).data?.code).toBe('UNAUTHORIZED');
   });
 
-  it('sends realtime.events the events of the user\'s channels (typing from a /ws user, joins)', async () => {
+  it("sends realtime.events the events of the user's channels (typing from a /ws user, joins)", async () => {
     const channel = await sharedChannel();
     const events: { type: string; userId?: string; channelId?: string }[] = [];
-    trpc(bob).client.realtime.events.subscribe(undefined, { onData: (event) => events.push(event) });
+    trpc(bob).client.realtime.events.subscribe(undefined, {
+      onData: (event) => events.push(event),
+    });
     const aliceWs = await WsClient.ready(server, alice.accessToken);
     // bob's own presence says his subscription is counted, so it is live
     await aliceWs.next(ofType('presence', { userId: bob.id, status: 'online' }));
     aliceWs.send({ type: 'typing', channel: channel.id });
     await eventually(() => events.some((e) => e.type === 'typing'), 'a typing event');
-    expect(events.find((e) => e.type === 'typing')).toMatchObject({ channelId: channel.id, userId: alice.id });
+    expect(events.find((e) => e.type === 'typing')).toMatchObject({
+      channelId: channel.id,
+      userId: alice.id,
+    });
     const other = await createChannel(server.app, carol);
-    await server.app.inject({ method: 'POST', url: `/api/channels/${other.id}/members`, headers: bob.auth, payload: {} });
-    await eventually(() => events.some((e) => e.type === 'join' && e.channelId === other.id), 'a join event');
+    await server.app.inject({
+      method: 'POST',
+      url: `/api/channels/${other.id}/members`,
+      headers: bob.auth,
+      payload: {},
+    });
+    await eventually(
+      () => events.some((e) => e.type === 'join' && e.channelId === other.id),
+      'a join event',
+    );
     expect(events.filter((e) => e.type === 'message')).toEqual([]);
   });
 
@@ -209,8 +241,13 @@ describe.each(testDatabaseKinds())('tRPC realtime over wsLink on %s', (kind) => 
     const connection = trpc(bob);
     const messages = subscribeMessages(connection, channel.id, '0');
     const typing: unknown[] = [];
-    const typingSubscription = connection.client.realtime.typing.subscribe({ channelId: channel.id }, { onData: (list) => typing.push(list) });
-    const eventsSubscription = connection.client.realtime.events.subscribe(undefined, { onData: () => {} });
+    const typingSubscription = connection.client.realtime.typing.subscribe(
+      { channelId: channel.id },
+      { onData: (list) => typing.push(list) },
+    );
+    const eventsSubscription = connection.client.realtime.events.subscribe(undefined, {
+      onData: () => {},
+    });
     await sendMessage(server.app, alice, channel.id, 'hello');
     await messages.until(1);
     await eventually(() => typing.length > 0, 'the first typing list');
@@ -222,45 +259,51 @@ describe.each(testDatabaseKinds())('tRPC realtime over wsLink on %s', (kind) => 
   });
 });
 
-describe.each(testDatabaseKinds())('tRPC realtime.messages with a short subscriber queue on %s', (kind) => {
-  const subscriberBacklogLimit = 40;
-  let server: TestServer;
-  let alice: RegisteredUser;
-  let bob: RegisteredUser;
+describe.each(testDatabaseKinds())(
+  'tRPC realtime.messages with a short subscriber queue on %s',
+  (kind) => {
+    const subscriberBacklogLimit = 40;
+    let server: TestServer;
+    let alice: RegisteredUser;
+    let bob: RegisteredUser;
 
-  beforeAll(async () => {
-    server = await startTestServer(kind, { realtime: { subscriberBacklogLimit } });
-    [alice, bob] = await Promise.all([registerUser(server.app), registerUser(server.app)]);
-  });
-  afterAll(() => server.close());
+    beforeAll(async () => {
+      server = await startTestServer(kind, { realtime: { subscriberBacklogLimit } });
+      [alice, bob] = await Promise.all([registerUser(server.app), registerUser(server.app)]);
+    });
+    afterAll(() => server.close());
 
-  it('serves a backlog many times longer than the queue, paged as the client takes it', async () => {
-    const channel = await createChannel(server.app, alice, { memberIds: [bob.id] });
-    const actor = { userId: alice.id, username: alice.username };
-    const count = 10 * subscriberBacklogLimit;
-    for (let i = 1; i <= count; i++) {
-      await messagesService.sendMessage(server.runtime.deps, actor, { channelId: channel.id, content: `backlog ${i}` });
-    }
-    const { client, wsClient } = connectTrpc(server, bob.accessToken);
-    try {
-      const seqs: number[] = [];
-      let failure: unknown = null;
-      client.realtime.messages.subscribe(
-        { channelId: channel.id, lastEventId: '0' },
-        { onData: ({ data }) => seqs.push(data.seq), onError: (error) => (failure = error) },
-      );
-      await eventually(() => seqs.length >= count || failure !== null, 'the whole backlog');
-      expect(failure).toBeNull();
-      await sendMessage(server.app, alice, channel.id, 'live after the backlog');
-      await eventually(() => seqs.length > count, 'the live message');
-      expect(seqs).toEqual(range(1, count + 1));
-    } finally {
-      await wsClient.close();
-    }
-  });
-});
+    it('serves a backlog many times longer than the queue, paged as the client takes it', async () => {
+      const channel = await createChannel(server.app, alice, { memberIds: [bob.id] });
+      const actor = { userId: alice.id, username: alice.username };
+      const count = 10 * subscriberBacklogLimit;
+      for (let i = 1; i <= count; i++) {
+        await messagesService.sendMessage(server.runtime.deps, actor, {
+          channelId: channel.id,
+          content: `backlog ${i}`,
+        });
+      }
+      const { client, wsClient } = connectTrpc(server, bob.accessToken);
+      try {
+        const seqs: number[] = [];
+        let failure: unknown = null;
+        client.realtime.messages.subscribe(
+          { channelId: channel.id, lastEventId: '0' },
+          { onData: ({ data }) => seqs.push(data.seq), onError: (error) => (failure = error) },
+        );
+        await eventually(() => seqs.length >= count || failure !== null, 'the whole backlog');
+        expect(failure).toBeNull();
+        await sendMessage(server.app, alice, channel.id, 'live after the backlog');
+        await eventually(() => seqs.length > count, 'the live message');
+        expect(seqs).toEqual(range(1, count + 1));
+      } finally {
+        await wsClient.close();
+      }
+    });
+  },
+);
 
-describe.each(testDatabaseKinds())('/ws beside tRPC\'s WebSocket on %s', (kind) => {
+describe.each(testDatabaseKinds())("/ws beside tRPC's WebSocket on %s", (kind) => {
   let server: TestServer;
   let alice: RegisteredUser;
 
@@ -294,7 +337,11 @@ describe.each(testDatabaseKinds())('/ws beside tRPC\'s WebSocket on %s', (kind) 
   it('keeps its own rules: /trpc opens without a token (public procedures), /ws does not', async () => {
     const raw = new WebSocket(`${server.baseUrl.replace(/^http/, 'ws')}/trpc`);
     const answer = await new Promise<unknown>((resolve, reject) => {
-      raw.once('open', () => raw.send(JSON.stringify({ id: 7, method: 'query', params: { path: 'auth.me', input: null } })));
+      raw.once('open', () =>
+        raw.send(
+          JSON.stringify({ id: 7, method: 'query', params: { path: 'auth.me', input: null } }),
+        ),
+      );
       raw.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8'))));
       raw.once('error', reject);
     });

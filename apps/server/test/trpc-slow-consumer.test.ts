@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { messagesService, type Message } from '@chat/api/server';
 import { createChannel, registerUser, testDatabaseKinds, type RegisteredUser } from './helpers.js';
-import { connectTrpc, eventually, serverSideOf, startTestServer, type TestServer } from './ws-client.js';
+import {
+  connectTrpc,
+  eventually,
+  serverSideOf,
+  startTestServer,
+  type TestServer,
+} from './ws-client.js';
 
 const maxBufferedBytes = 64 * 1024;
 /** About 12 KB a message on the wire (three bytes a character). */
@@ -27,11 +33,17 @@ describe.each(testDatabaseKinds())('slow tRPC subscribers on %s', (kind) => {
     const channel = await createChannel(server.app, alice, { memberIds: [bob.id] });
     const actor = { userId: alice.id, username: alice.username };
     for (let i = 1; i <= count; i++) {
-      await messagesService.sendMessage(server.runtime.deps, actor, { channelId: channel.id, content: bigContent(i) });
+      await messagesService.sendMessage(server.runtime.deps, actor, {
+        channelId: channel.id,
+        content: bigContent(i),
+      });
     }
 
     const { client, wsClient } = connectTrpc(server, bob.accessToken);
-    await eventually(() => wsClient.connection?.ws?.readyState === WebSocket.OPEN, 'the tRPC socket');
+    await eventually(
+      () => wsClient.connection?.ws?.readyState === WebSocket.OPEN,
+      'the tRPC socket',
+    );
     const clientSocket = wsClient.connection?.ws as unknown as WebSocket;
     const onServer = serverSideOf(server, clientSocket);
     (clientSocket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
@@ -43,11 +55,18 @@ describe.each(testDatabaseKinds())('slow tRPC subscribers on %s', (kind) => {
     );
 
     let largestBuffer = 0;
-    await eventually(() => {
-      if (onServer.readyState === WebSocket.OPEN) largestBuffer = Math.max(largestBuffer, onServer.bufferedAmount);
-      return onServer.readyState !== WebSocket.OPEN;
-    }, 'the stalled subscriber to be cut off', 20_000);
-    expect(largestBuffer).toBeLessThanOrEqual(maxBufferedBytes + Buffer.byteLength(bigContent(count)) + 1_000);
+    await eventually(
+      () => {
+        if (onServer.readyState === WebSocket.OPEN)
+          largestBuffer = Math.max(largestBuffer, onServer.bufferedAmount);
+        return onServer.readyState !== WebSocket.OPEN;
+      },
+      'the stalled subscriber to be cut off',
+      20_000,
+    );
+    expect(largestBuffer).toBeLessThanOrEqual(
+      maxBufferedBytes + Buffer.byteLength(bigContent(count)) + 1_000,
+    );
 
     (clientSocket as unknown as { _socket: { resume(): void } })._socket.resume();
     await eventually(() => received.length >= count, `${count} messages`, 30_000);

@@ -2,8 +2,24 @@
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testJwtSecret } from '@chat/api/testing';
-import { createChannel, memberChannelKeys, ownUserKeys, registerUser, sendMessage, testDatabaseKinds, type ChannelBody, type RegisteredUser } from './helpers.js';
-import { closeAllClients, ofType, refusedUpgradeStatus, startTestServer, WsClient, type TestServer } from './ws-client.js';
+import {
+  createChannel,
+  memberChannelKeys,
+  ownUserKeys,
+  registerUser,
+  sendMessage,
+  testDatabaseKinds,
+  type ChannelBody,
+  type RegisteredUser,
+} from './helpers.js';
+import {
+  closeAllClients,
+  ofType,
+  refusedUpgradeStatus,
+  startTestServer,
+  WsClient,
+  type TestServer,
+} from './ws-client.js';
 
 describe.each(testDatabaseKinds())('/ws authentication on %s', (kind) => {
   let server: TestServer;
@@ -37,10 +53,17 @@ describe.each(testDatabaseKinds())('/ws authentication on %s', (kind) => {
     const foreign = await sign(`not-${testJwtSecret}`, now + 900);
     const expired = await sign(testJwtSecret, now - 60);
     for (const token of ['nonsense', tampered, foreign, expired, alice.refreshToken]) {
-      expect(await refusedUpgradeStatus(`${server.wsUrl}?token=${encodeURIComponent(token)}`), token).toBe(401);
+      expect(
+        await refusedUpgradeStatus(`${server.wsUrl}?token=${encodeURIComponent(token)}`),
+        token,
+      ).toBe(401);
     }
-    expect(await refusedUpgradeStatus(server.wsUrl, { authorization: 'Bearer nonsense' })).toBe(401);
-    expect(await refusedUpgradeStatus(server.wsUrl, { authorization: alice.accessToken })).toBe(401);
+    expect(await refusedUpgradeStatus(server.wsUrl, { authorization: 'Bearer nonsense' })).toBe(
+      401,
+    );
+    expect(await refusedUpgradeStatus(server.wsUrl, { authorization: alice.accessToken })).toBe(
+      401,
+    );
   });
 
   it('accepts the token in ?token= and says ready first, with the user and their channels', async () => {
@@ -68,7 +91,12 @@ describe.each(testDatabaseKinds())('/ws authentication on %s', (kind) => {
     const channel = await createChannel(server.app, alice);
     const client = await WsClient.connect(`${server.wsUrl}?token=${alice.accessToken}`);
     client.send({ type: 'ping' });
-    client.send({ type: 'message', channel: channel.id, content: 'early bird', clientMsgId: 'early-1' });
+    client.send({
+      type: 'message',
+      channel: channel.id,
+      content: 'early bird',
+      clientMsgId: 'early-1',
+    });
     await client.next(ofType('ready'));
     await client.next(ofType('pong'));
     await client.next(ofType('ack', { clientMsgId: 'early-1' }));
@@ -91,7 +119,12 @@ describe.each(testDatabaseKinds())('/ws authentication on %s', (kind) => {
     const channel = await createChannel(server.app, alice);
     const client = await WsClient.ready(server, alice.accessToken);
     const before = Math.floor(Date.now() / 1000);
-    client.send({ type: 'message', channel: channel.id, content: 'stamped', clientMsgId: 'stamp-1' });
+    client.send({
+      type: 'message',
+      channel: channel.id,
+      content: 'stamped',
+      clientMsgId: 'stamp-1',
+    });
     client.send({ type: 'typing', channel: '00000000-0000-4000-8000-000000000000' });
     client.send('not json');
     await client.next(ofType('message', { clientMsgId: 'stamp-1' }));

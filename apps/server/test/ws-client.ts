@@ -118,7 +118,8 @@ export class WsClient {
   /** `message` frames received so far, of one channel or of all. */
   messages(channelId?: string): MessageFrame[] {
     return this.frames.filter(
-      (frame): frame is MessageFrame => frame.type === 'message' && (channelId === undefined || frame.channel === channelId),
+      (frame): frame is MessageFrame =>
+        frame.type === 'message' && (channelId === undefined || frame.channel === channelId),
     );
   }
 
@@ -168,7 +169,12 @@ export class WsClient {
     }
   }
 
-  private find(matches: FramePredicate, from: number, consume: boolean, timeoutMs: number): Promise<number> {
+  private find(
+    matches: FramePredicate,
+    from: number,
+    consume: boolean,
+    timeoutMs: number,
+  ): Promise<number> {
     const found = this.frames.findIndex((frame, index) => index >= from && matches(frame));
     if (found >= 0) {
       if (consume) this.cursor = found + 1;
@@ -189,7 +195,11 @@ export class WsClient {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
         const seen = this.frames.slice(from).map((frame) => frame.type);
-        reject(new Error(`no matching frame within ${timeoutMs} ms; received since: ${seen.join(', ') || 'nothing'}`));
+        reject(
+          new Error(
+            `no matching frame within ${timeoutMs} ms; received since: ${seen.join(', ') || 'nothing'}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(waiter);
     });
@@ -212,14 +222,18 @@ export const ofType =
 export async function closeAllClients() {
   const clients = [...openClients];
   await Promise.all(clients.map((client) => client.close()));
-  for (const client of clients) expect(client.malformed, 'frames without type and integer timestamp').toEqual([]);
+  for (const client of clients)
+    expect(client.malformed, 'frames without type and integer timestamp').toEqual([]);
 }
 
 /**
  * Tries to connect and expects the upgrade to be refused: resolves with the HTTP status of the
  * failed handshake.
  */
-export function refusedUpgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+export function refusedUpgradeStatus(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
   const socket = new WebSocket(url, { headers });
   return new Promise((resolve, reject) => {
     socket.once('unexpected-response', (_request, response) => {
@@ -242,7 +256,9 @@ export interface TestServer extends TestApp {
 }
 
 /** Builds the app on a fresh database and listens on a free local port. */
-export async function startTestServer(...args: Parameters<typeof buildTestApp>): Promise<TestServer> {
+export async function startTestServer(
+  ...args: Parameters<typeof buildTestApp>
+): Promise<TestServer> {
   const t = await buildTestApp(...args);
   try {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -255,7 +271,11 @@ export async function startTestServer(...args: Parameters<typeof buildTestApp>):
 }
 
 /** A tRPC client over wsLink (subscriptions and calls) on the server's /trpc socket. */
-export function connectTrpc(server: TestServer, token: string, options: { retryDelayMs?: number } = {}) {
+export function connectTrpc(
+  server: TestServer,
+  token: string,
+  options: { retryDelayMs?: number } = {},
+) {
   const wsClient = createWSClient({
     url: `${server.baseUrl.replace(/^http/, 'ws')}/trpc`,
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
@@ -270,13 +290,18 @@ export function connectTrpc(server: TestServer, token: string, options: { retryD
 export function serverSideOf(server: TestServer, client: WebSocket): WebSocket {
   const port = (client as unknown as { _socket?: { localPort?: number } })._socket?.localPort;
   for (const socket of server.app.websocketServer.clients) {
-    if ((socket as unknown as { _socket?: { remotePort?: number } })._socket?.remotePort === port) return socket;
+    if ((socket as unknown as { _socket?: { remotePort?: number } })._socket?.remotePort === port)
+      return socket;
   }
   throw new Error('no server socket for that client');
 }
 
 /** Polls until `check` returns true (for what no frame announces, such as a tRPC client's state). */
-export async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function eventually(
+  check: () => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

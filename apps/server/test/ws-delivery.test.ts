@@ -11,7 +11,15 @@ import {
   type ChannelBody,
   type RegisteredUser,
 } from './helpers.js';
-import { closeAllClients, eventually, ofType, startTestServer, WsClient, type Frame, type TestServer } from './ws-client.js';
+import {
+  closeAllClients,
+  eventually,
+  ofType,
+  startTestServer,
+  WsClient,
+  type Frame,
+  type TestServer,
+} from './ws-client.js';
 
 describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
   let server: TestServer;
@@ -21,7 +29,11 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
 
   beforeAll(async () => {
     server = await startTestServer(kind);
-    [alice, bob, carol] = await Promise.all([registerUser(server.app), registerUser(server.app), registerUser(server.app)]);
+    [alice, bob, carol] = await Promise.all([
+      registerUser(server.app),
+      registerUser(server.app),
+      registerUser(server.app),
+    ]);
   });
   afterEach(closeAllClients);
   afterAll(() => server.close());
@@ -44,7 +56,8 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
     });
     expect(response.statusCode, response.body).toBe(204);
   };
-  const contentOf = (content: string) => (frame: Frame) => frame.type === 'message' && frame.content === content;
+  const contentOf = (content: string) => (frame: Frame) =>
+    frame.type === 'message' && frame.content === content;
 
   /** Asserts that `client` has no frame matching, after a round trip flushed what was in flight. */
   const expectNothing = async (client: WsClient, matches: (frame: Frame) => boolean) => {
@@ -56,18 +69,28 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
     it('delivers to every connection of every member (a second connection too), never to a non-member', async () => {
       const channel = await createChannel(server.app, alice);
       await join(bob, channel.id);
-      const [aliceWs, bobWs, bobWs2, carolWs] = await Promise.all([connect(alice), connect(bob), connect(bob), connect(carol)]);
+      const [aliceWs, bobWs, bobWs2, carolWs] = await Promise.all([
+        connect(alice),
+        connect(bob),
+        connect(bob),
+        connect(carol),
+      ]);
       const sent = await sendMessage(server.app, alice, channel.id, 'to the members');
       for (const client of [aliceWs, bobWs, bobWs2]) {
         const frame = await client.next(contentOf('to the members'));
-        expect(Object.keys(frame).sort()).toEqual([...messageKeys, 'channel', 'timestamp', 'type'].sort());
+        expect(Object.keys(frame).sort()).toEqual(
+          [...messageKeys, 'channel', 'timestamp', 'type'].sort(),
+        );
         expect(frame).toMatchObject({ ...sent, type: 'message', channel: channel.id });
       }
       await expectNothing(carolWs, ofType('message'));
     });
 
     it('keeps a private channel to its members', async () => {
-      const channel = await createChannel(server.app, alice, { isPrivate: true, memberIds: [bob.id] });
+      const channel = await createChannel(server.app, alice, {
+        isPrivate: true,
+        memberIds: [bob.id],
+      });
       const [bobWs, carolWs] = await Promise.all([connect(bob), connect(carol)]);
       await sendMessage(server.app, alice, channel.id, 'secret');
       await bobWs.next(contentOf('secret'));
@@ -75,7 +98,11 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
     });
 
     it('keeps a DM to its two people', async () => {
-      const [aliceWs, bobWs, carolWs] = await Promise.all([connect(alice), connect(bob), connect(carol)]);
+      const [aliceWs, bobWs, carolWs] = await Promise.all([
+        connect(alice),
+        connect(bob),
+        connect(carol),
+      ]);
       const response = await server.app.inject({
         method: 'POST',
         url: '/api/dms',
@@ -96,7 +123,11 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
     it('stops delivering a channel the moment the user leaves it through REST; members see the leave', async () => {
       const channel = await createChannel(server.app, alice);
       await join(bob, channel.id);
-      const [aliceWs, bobWs, bobWs2] = await Promise.all([connect(alice), connect(bob), connect(bob)]);
+      const [aliceWs, bobWs, bobWs2] = await Promise.all([
+        connect(alice),
+        connect(bob),
+        connect(bob),
+      ]);
       await sendMessage(server.app, alice, channel.id, 'before leaving');
       await bobWs.next(contentOf('before leaving'));
       await bobWs2.next(contentOf('before leaving'));
@@ -116,7 +147,11 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
     it('starts delivering a channel the moment the user joins it through REST; members see the join', async () => {
       const channel = await createChannel(server.app, alice);
       await sendMessage(server.app, alice, channel.id, 'history, not news');
-      const [aliceWs, carolWs, carolWs2] = await Promise.all([connect(alice), connect(carol), connect(carol)]);
+      const [aliceWs, carolWs, carolWs2] = await Promise.all([
+        connect(alice),
+        connect(carol),
+        connect(carol),
+      ]);
 
       await join(carol, channel.id);
       // no waiting for the join frame: the very next message must arrive on both sockets
@@ -132,7 +167,11 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
 
     it('follows join and leave frames sent on the socket', async () => {
       const channel = await createChannel(server.app, alice);
-      const [aliceWs, carolWs, carolWs2] = await Promise.all([connect(alice), connect(carol), connect(carol)]);
+      const [aliceWs, carolWs, carolWs2] = await Promise.all([
+        connect(alice),
+        connect(carol),
+        connect(carol),
+      ]);
 
       carolWs.send({ type: 'join', channel: channel.id });
       await carolWs.next(ofType('join', { channel: channel.id, userId: carol.id }));
@@ -183,16 +222,28 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
       const [aliceWs, bobWs] = await Promise.all([connect(alice), connect(bob)]);
       const ids = Array.from({ length: 10 }, (_, i) => `ordered-${i}`);
       // a second writer interleaves, so the sender's channel is busy while it sends
-      const others = Promise.all(ids.map((_, i) => sendMessage(server.app, bob, channel.id, `from bob ${i}`)));
+      const others = Promise.all(
+        ids.map((_, i) => sendMessage(server.app, bob, channel.id, `from bob ${i}`)),
+      );
       for (const [i, clientMsgId] of ids.entries()) {
-        aliceWs.send({ type: 'message', channel: channel.id, content: `from alice ${i}`, clientMsgId });
+        aliceWs.send({
+          type: 'message',
+          channel: channel.id,
+          content: `from alice ${i}`,
+          clientMsgId,
+        });
       }
       await others;
       for (const clientMsgId of ids) {
         const ack = await aliceWs.waitFor(ofType('ack', { clientMsgId }));
         const message = await aliceWs.waitFor(ofType('message', { clientMsgId }));
         expect(aliceWs.frames.indexOf(ack)).toBeLessThan(aliceWs.frames.indexOf(message));
-        expect(ack).toMatchObject({ clientMsgId, id: message.id, seq: message.seq, channel: channel.id });
+        expect(ack).toMatchObject({
+          clientMsgId,
+          id: message.id,
+          seq: message.seq,
+          channel: channel.id,
+        });
         await bobWs.waitFor(ofType('message', { clientMsgId, id: message.id }));
       }
       // the acks come in the order the frames were sent
@@ -206,8 +257,17 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
     it('acks a repeated clientMsgId again with the same id and seq, and delivers the message once', async () => {
       const channel = await createChannel(server.app, alice);
       await join(bob, channel.id);
-      const [aliceWs, aliceWs2, bobWs] = await Promise.all([connect(alice), connect(alice), connect(bob)]);
-      const frame = { type: 'message', channel: channel.id, content: 'only once', clientMsgId: 'retry-1' };
+      const [aliceWs, aliceWs2, bobWs] = await Promise.all([
+        connect(alice),
+        connect(alice),
+        connect(bob),
+      ]);
+      const frame = {
+        type: 'message',
+        channel: channel.id,
+        content: 'only once',
+        clientMsgId: 'retry-1',
+      };
       aliceWs.send(frame);
       const first = await aliceWs.next(ofType('ack', { clientMsgId: 'retry-1' }));
       aliceWs.send(frame);
@@ -235,7 +295,11 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
       const channel = await createChannel(server.app, alice);
       await join(bob, channel.id);
       await join(carol, channel.id);
-      const [aliceWs, bobWs, carolWs] = await Promise.all([connect(alice), connect(bob), connect(carol)]);
+      const [aliceWs, bobWs, carolWs] = await Promise.all([
+        connect(alice),
+        connect(bob),
+        connect(carol),
+      ]);
       const sent = await sendMessage(server.app, alice, channel.id, `hey @${bob.username} look`);
       const mention = await bobWs.next(ofType('mention', { channel: channel.id }));
       expect(mention.message).toMatchObject({ id: sent.id, seq: sent.seq });
@@ -246,16 +310,24 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
   });
 
   describe('order', () => {
-    it('delivers a channel\'s messages to every connection in seq order, with no gap, under concurrent writers', async () => {
+    it("delivers a channel's messages to every connection in seq order, with no gap, under concurrent writers", async () => {
       const channel = await createChannel(server.app, alice, { memberIds: [bob.id, carol.id] });
-      const readers = await Promise.all([connect(alice), connect(bob), connect(carol), connect(carol)]);
+      const readers = await Promise.all([
+        connect(alice),
+        connect(bob),
+        connect(carol),
+        connect(carol),
+      ]);
       const writers = [alice, bob, carol].map(async (writer) => {
-        for (let i = 0; i < 15; i++) await sendMessage(server.app, writer, channel.id, `${writer.username} ${i}`);
+        for (let i = 0; i < 15; i++)
+          await sendMessage(server.app, writer, channel.id, `${writer.username} ${i}`);
       });
       await Promise.all(writers);
       for (const reader of readers) {
         await reader.waitForCount(ofType('message', { channel: channel.id }), 45);
-        expect(reader.messages(channel.id).map((m) => m.seq)).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
+        expect(reader.messages(channel.id).map((m) => m.seq)).toEqual(
+          Array.from({ length: 45 }, (_, i) => i + 1),
+        );
       }
     });
 
@@ -265,7 +337,11 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
       await sendMessage(server.app, alice, channel.id, 'one');
       // committed, but the event never goes out (as if the broker dropped it)
       const silent = { ...server.runtime.deps, events: { publish: () => Promise.resolve() } };
-      await messagesService.sendMessage(silent, { userId: alice.id, username: alice.username }, { channelId: channel.id, content: 'two' });
+      await messagesService.sendMessage(
+        silent,
+        { userId: alice.id, username: alice.username },
+        { channelId: channel.id, content: 'two' },
+      );
       await sendMessage(server.app, alice, channel.id, 'three');
       await bobWs.waitForCount(ofType('message', { channel: channel.id }), 3);
       expect(bobWs.messages(channel.id).map((m) => [m.seq, m.content])).toEqual([
@@ -279,7 +355,11 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
   describe('edits, deletions and reactions', () => {
     it('tells the members of edits and deletions (message_updated, message_deleted) and reactions', async () => {
       const channel = await createChannel(server.app, alice, { memberIds: [bob.id] });
-      const [aliceWs, bobWs, carolWs] = await Promise.all([connect(alice), connect(bob), connect(carol)]);
+      const [aliceWs, bobWs, carolWs] = await Promise.all([
+        connect(alice),
+        connect(bob),
+        connect(carol),
+      ]);
       const sent = await sendMessage(server.app, alice, channel.id, 'first draft');
       const edited = await server.app.inject({
         method: 'PATCH',
@@ -292,14 +372,29 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
       expect(updated.message).toMatchObject({ id: sent.id, seq: sent.seq, content: 'final' });
 
       bobWs.send({ type: 'reaction', messageId: sent.id, emoji: '👍', op: 'add' });
-      const reaction = { channel: channel.id, messageId: sent.id, emoji: '👍', userId: bob.id, op: 'add' };
+      const reaction = {
+        channel: channel.id,
+        messageId: sent.id,
+        emoji: '👍',
+        userId: bob.id,
+        op: 'add',
+      };
       await aliceWs.next(ofType('reaction', reaction));
       await bobWs.next(ofType('reaction', reaction));
 
-      const removed = await server.app.inject({ method: 'DELETE', url: `/api/messages/${sent.id}`, headers: alice.auth });
+      const removed = await server.app.inject({
+        method: 'DELETE',
+        url: `/api/messages/${sent.id}`,
+        headers: alice.auth,
+      });
       expect(removed.statusCode).toBe(204);
       const deleted = await bobWs.next(ofType('message_deleted', { channel: channel.id }));
-      expect(deleted.message).toMatchObject({ id: sent.id, seq: sent.seq, deleted: true, content: '' });
+      expect(deleted.message).toMatchObject({
+        id: sent.id,
+        seq: sent.seq,
+        deleted: true,
+        content: '',
+      });
       await aliceWs.next(ofType('message_deleted', { channel: channel.id }));
       await expectNothing(carolWs, (frame) => frame.channel === channel.id);
     });
@@ -323,13 +418,24 @@ describe.each(testDatabaseKinds())('/ws delivery on %s', (kind) => {
       const read = { channel: channel.id, userId: bob.id, seq: 2 };
       await aliceWs.next(ofType('read', read));
       await bobWs.next(ofType('read', read));
-      const response = await server.app.inject({ method: 'GET', url: `/api/channels/${channel.id}`, headers: bob.auth });
-      expect(response.json<{ channel: ChannelBody }>().channel).toMatchObject({ lastReadSeq: 2, unreadCount: 1 });
+      const response = await server.app.inject({
+        method: 'GET',
+        url: `/api/channels/${channel.id}`,
+        headers: bob.auth,
+      });
+      expect(response.json<{ channel: ChannelBody }>().channel).toMatchObject({
+        lastReadSeq: 2,
+        unreadCount: 1,
+      });
 
       // never backwards: an older seq leaves the mark where it was
       bobWs.send({ type: 'read', channel: channel.id, seq: 1 });
       await bobWs.roundTrip();
-      const again = await server.app.inject({ method: 'GET', url: `/api/channels/${channel.id}`, headers: bob.auth });
+      const again = await server.app.inject({
+        method: 'GET',
+        url: `/api/channels/${channel.id}`,
+        headers: bob.auth,
+      });
       expect(again.json<{ channel: ChannelBody }>().channel.lastReadSeq).toBe(2);
     });
   });

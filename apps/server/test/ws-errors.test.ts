@@ -1,8 +1,21 @@
 // /ws over a real socket: bad frames get an `error` frame and the connection carries on; a frame
 // over 64 KiB closes it with 1009; a client that sends too fast is told to slow down.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createChannel, registerUser, testDatabaseKinds, type ChannelBody, type RegisteredUser } from './helpers.js';
-import { closeAllClients, ofType, startTestServer, WsClient, type Frame, type TestServer } from './ws-client.js';
+import {
+  createChannel,
+  registerUser,
+  testDatabaseKinds,
+  type ChannelBody,
+  type RegisteredUser,
+} from './helpers.js';
+import {
+  closeAllClients,
+  ofType,
+  startTestServer,
+  WsClient,
+  type Frame,
+  type TestServer,
+} from './ws-client.js';
 
 const missingId = '00000000-0000-4000-8000-000000000000';
 
@@ -23,10 +36,22 @@ describe.each(testDatabaseKinds())('/ws bad frames on %s', (kind) => {
   afterAll(() => server.close());
 
   /** Sends a frame, expects an error frame for it, and checks that the socket still answers. */
-  async function expectErrorFrame(client: WsClient, sent: object | string, code: string, ref: string | null = null) {
+  async function expectErrorFrame(
+    client: WsClient,
+    sent: object | string,
+    code: string,
+    ref: string | null = null,
+  ) {
     client.send(sent);
     const error = await client.next(ofType('error'));
-    const keys = ['type', 'code', 'message', 'ref', 'timestamp', ...(error.issues ? ['issues'] : [])];
+    const keys = [
+      'type',
+      'code',
+      'message',
+      'ref',
+      'timestamp',
+      ...(error.issues ? ['issues'] : []),
+    ];
     expect(Object.keys(error).sort()).toEqual(keys.sort());
     expect(error).toMatchObject({ code, ref });
     expect(typeof error.message).toBe('string');
@@ -35,7 +60,8 @@ describe.each(testDatabaseKinds())('/ws bad frames on %s', (kind) => {
     return error;
   }
 
-  const issuePaths = (error: Frame) => (error.issues as { path: string; message: string }[]).map((issue) => issue.path);
+  const issuePaths = (error: Frame) =>
+    (error.issues as { path: string; message: string }[]).map((issue) => issue.path);
 
   it('answers ping with pong', async () => {
     const client = await WsClient.ready(server, bob.accessToken);
@@ -66,15 +92,29 @@ describe.each(testDatabaseKinds())('/ws bad frames on %s', (kind) => {
 
   it('answers an unknown type with BAD_REQUEST, ref = its clientMsgId', async () => {
     const client = await WsClient.ready(server, bob.accessToken);
-    await expectErrorFrame(client, { type: 'shout', clientMsgId: 'c-unknown' }, 'BAD_REQUEST', 'c-unknown');
+    await expectErrorFrame(
+      client,
+      { type: 'shout', clientMsgId: 'c-unknown' },
+      'BAD_REQUEST',
+      'c-unknown',
+    );
     await expectErrorFrame(client, { type: 'shout' }, 'BAD_REQUEST');
   });
 
   it('answers a frame that fails validation with BAD_REQUEST and issues', async () => {
     const client = await WsClient.ready(server, bob.accessToken);
-    const noChannel = await expectErrorFrame(client, { type: 'message', content: 'hi', clientMsgId: 'c-1' }, 'BAD_REQUEST', 'c-1');
+    const noChannel = await expectErrorFrame(
+      client,
+      { type: 'message', content: 'hi', clientMsgId: 'c-1' },
+      'BAD_REQUEST',
+      'c-1',
+    );
     expect(issuePaths(noChannel)).toContain('channel');
-    const badId = await expectErrorFrame(client, { type: 'typing', channel: 'general' }, 'BAD_REQUEST');
+    const badId = await expectErrorFrame(
+      client,
+      { type: 'typing', channel: 'general' },
+      'BAD_REQUEST',
+    );
     expect(issuePaths(badId)).toContain('channel');
     const blank = await expectErrorFrame(
       client,
@@ -83,9 +123,17 @@ describe.each(testDatabaseKinds())('/ws bad frames on %s', (kind) => {
       'c-2',
     );
     expect(issuePaths(blank)).toContain('content');
-    const badSeq = await expectErrorFrame(client, { type: 'read', channel: publicChannel.id, seq: -1 }, 'BAD_REQUEST');
+    const badSeq = await expectErrorFrame(
+      client,
+      { type: 'read', channel: publicChannel.id, seq: -1 },
+      'BAD_REQUEST',
+    );
     expect(issuePaths(badSeq)).toContain('seq');
-    const badStatus = await expectErrorFrame(client, { type: 'presence', status: 'offline' }, 'BAD_REQUEST');
+    const badStatus = await expectErrorFrame(
+      client,
+      { type: 'presence', status: 'offline' },
+      'BAD_REQUEST',
+    );
     expect(issuePaths(badStatus)).toContain('status');
   });
 
@@ -93,13 +141,23 @@ describe.each(testDatabaseKinds())('/ws bad frames on %s', (kind) => {
     const client = await WsClient.ready(server, alice.accessToken);
     const error = await expectErrorFrame(
       client,
-      { type: 'message', channel: publicChannel.id, content: 'x'.repeat(4001), clientMsgId: 'c-long' },
+      {
+        type: 'message',
+        channel: publicChannel.id,
+        content: 'x'.repeat(4001),
+        clientMsgId: 'c-long',
+      },
       'BAD_REQUEST',
       'c-long',
     );
     expect(issuePaths(error)).toEqual(['content']);
     // 4000 is fine
-    client.send({ type: 'message', channel: publicChannel.id, content: 'x'.repeat(4000), clientMsgId: 'c-4000' });
+    client.send({
+      type: 'message',
+      channel: publicChannel.id,
+      content: 'x'.repeat(4000),
+      clientMsgId: 'c-4000',
+    });
     await client.next(ofType('ack', { clientMsgId: 'c-4000' }));
   });
 
@@ -131,7 +189,12 @@ describe.each(testDatabaseKinds())('/ws bad frames on %s', (kind) => {
     expect(rest.statusCode).toBeGreaterThanOrEqual(400);
     const restCode = rest.json<{ error: { code: string } }>().error.code;
     const client = await WsClient.ready(server, bob.accessToken);
-    const sent = { type: 'message', channel: publicChannel.id, content: 'drive-by', clientMsgId: 'c-drive-by' };
+    const sent = {
+      type: 'message',
+      channel: publicChannel.id,
+      content: 'drive-by',
+      clientMsgId: 'c-drive-by',
+    };
     await expectErrorFrame(client, sent, restCode, 'c-drive-by');
   });
 
@@ -174,10 +237,13 @@ describe.each(testDatabaseKinds())('/ws rate limit on %s', (kind) => {
     const client = await WsClient.ready(server, alice.accessToken);
     const ids = Array.from({ length: 15 }, (_, i) => `burst-${i}`);
     // one write, so the frames arrive together, far faster than 20 per second
-    for (const clientMsgId of ids) client.send({ type: 'message', channel: channel.id, content: clientMsgId, clientMsgId });
+    for (const clientMsgId of ids)
+      client.send({ type: 'message', channel: channel.id, content: clientMsgId, clientMsgId });
     await client.waitForCount((f) => f.type === 'ack' || f.type === 'error', ids.length);
     const acked = client.received(ofType('ack')).map((f) => f.clientMsgId);
-    const refused = client.received(ofType('error', { code: 'TOO_MANY_REQUESTS' })).map((f) => f.ref);
+    const refused = client
+      .received(ofType('error', { code: 'TOO_MANY_REQUESTS' }))
+      .map((f) => f.ref);
     expect(acked.length).toBeGreaterThanOrEqual(5);
     expect(acked.length).toBeLessThan(ids.length);
     // every frame is either acked or refused by name, and none twice

@@ -3,7 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createChannel, registerUser, testDatabaseKinds, type RegisteredUser } from './helpers.js';
-import { closeAllClients, eventually, serverSideOf, startTestServer, WsClient, type TestServer } from './ws-client.js';
+import {
+  closeAllClients,
+  eventually,
+  serverSideOf,
+  startTestServer,
+  WsClient,
+  type TestServer,
+} from './ws-client.js';
 
 const pingIntervalMs = 100;
 
@@ -31,8 +38,14 @@ describe.each(testDatabaseKinds())('/ws heartbeat on %s', (kind) => {
     const silentOnServer = serverSideOf(server, silent.socket);
     silent.pauseReading();
 
-    await eventually(() => silentOnServer.readyState !== WebSocket.OPEN, 'the silent peer to be dropped', 5_000);
-    await lively.next((frame) => frame.type === 'presence' && frame.userId === bob.id && frame.status === 'offline');
+    await eventually(
+      () => silentOnServer.readyState !== WebSocket.OPEN,
+      'the silent peer to be dropped',
+      5_000,
+    );
+    await lively.next(
+      (frame) => frame.type === 'presence' && frame.userId === bob.id && frame.status === 'offline',
+    );
     const connected = await server.runtime.deps.presence.connectedUserIds([alice.id, bob.id]);
     expect([...connected]).toEqual([alice.id]);
 

@@ -9,7 +9,14 @@ import {
   type RegisteredUser,
   type UserBody,
 } from './helpers.js';
-import { closeAllClients, connectTrpc, ofType, startTestServer, WsClient, type TestServer } from './ws-client.js';
+import {
+  closeAllClients,
+  connectTrpc,
+  ofType,
+  startTestServer,
+  WsClient,
+  type TestServer,
+} from './ws-client.js';
 
 describe.each(testDatabaseKinds())('/ws presence on %s', (kind) => {
   let server: TestServer;
@@ -23,9 +30,14 @@ describe.each(testDatabaseKinds())('/ws presence on %s', (kind) => {
   const connect = (user: RegisteredUser) => WsClient.ready(server, user.accessToken);
   /** Users of their own: presence is per user, so no test sees another's. */
   const two = () => Promise.all([registerUser(server.app), registerUser(server.app)]);
-  const three = () => Promise.all([registerUser(server.app), registerUser(server.app), registerUser(server.app)]);
+  const three = () =>
+    Promise.all([registerUser(server.app), registerUser(server.app), registerUser(server.app)]);
   const getUser = async (viewer: RegisteredUser, user: RegisteredUser) => {
-    const response = await server.app.inject({ method: 'GET', url: `/api/users/${user.id}`, headers: viewer.auth });
+    const response = await server.app.inject({
+      method: 'GET',
+      url: `/api/users/${user.id}`,
+      headers: viewer.auth,
+    });
     expect(response.statusCode).toBe(200);
     return response.json<{ user: UserBody }>().user;
   };

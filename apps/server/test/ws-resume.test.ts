@@ -10,9 +10,16 @@ import {
   type ChannelBody,
   type RegisteredUser,
 } from './helpers.js';
-import { closeAllClients, ofType, startTestServer, WsClient, type TestServer } from './ws-client.js';
+import {
+  closeAllClients,
+  ofType,
+  startTestServer,
+  WsClient,
+  type TestServer,
+} from './ws-client.js';
 
-const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+const range = (from: number, to: number) =>
+  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -46,9 +53,11 @@ describe.each(testDatabaseKinds())('/ws resume on %s', (kind) => {
   afterEach(closeAllClients);
   afterAll(() => server.close());
 
-  const newChannel = () => createChannel(server.app, reader, { memberIds: writers.map((w) => w.id) });
+  const newChannel = () =>
+    createChannel(server.app, reader, { memberIds: writers.map((w) => w.id) });
   const inChannel = (channel: ChannelBody) => ofType('message', { channel: channel.id });
-  const connectRaw = (user: RegisteredUser) => WsClient.connect(`${server.wsUrl}?token=${user.accessToken}`);
+  const connectRaw = (user: RegisteredUser) =>
+    WsClient.connect(`${server.wsUrl}?token=${user.accessToken}`);
 
   /**
    * Three writers posting `each` messages apiece, concurrently: two through REST, one through
@@ -74,11 +83,13 @@ describe.each(testDatabaseKinds())('/ws resume on %s', (kind) => {
         await sleep(1);
       }
     };
-    const done = Promise.all([restWriter(writers[0] as RegisteredUser), restWriter(writers[1] as RegisteredUser), socketWriter()]).then(
-      () => {
-        finished = true;
-      },
-    );
+    const done = Promise.all([
+      restWriter(writers[0] as RegisteredUser),
+      restWriter(writers[1] as RegisteredUser),
+      socketWriter(),
+    ]).then(() => {
+      finished = true;
+    });
     return {
       done,
       posted: () => posted,
@@ -111,7 +122,11 @@ describe.each(testDatabaseKinds())('/ws resume on %s', (kind) => {
     await second.waitForCount(inChannel(channel), total - k);
     await second.roundTrip();
     expect(second.frames[0]?.type).toBe('ready');
-    expectResumed(second.messages(channel.id).map((m) => m.seq), k + 1, total);
+    expectResumed(
+      second.messages(channel.id).map((m) => m.seq),
+      k + 1,
+      total,
+    );
   });
 
   it('does not send again what arrived live between ready and resume', async () => {
@@ -134,7 +149,9 @@ describe.each(testDatabaseKinds())('/ws resume on %s', (kind) => {
 
   it('sends nothing for a cursor that is already current, and skips channels the user is not in', async () => {
     const channel = await newChannel();
-    const stranger = await createChannel(server.app, writers[0] as RegisteredUser, { isPrivate: true });
+    const stranger = await createChannel(server.app, writers[0] as RegisteredUser, {
+      isPrivate: true,
+    });
     await sendMessage(server.app, writers[0] as RegisteredUser, stranger.id, 'not for the reader');
     await sendMessage(server.app, writers[0] as RegisteredUser, channel.id, 'one');
     const client = await WsClient.ready(server, reader.accessToken);
@@ -149,7 +166,10 @@ describe.each(testDatabaseKinds())('/ws resume on %s', (kind) => {
     const [w0, w1] = writers as [RegisteredUser, RegisteredUser];
     const actor = { userId: w0.id, username: w0.username };
     for (let i = 1; i <= 300; i++) {
-      await messagesService.sendMessage(server.runtime.deps, actor, { channelId: channel.id, content: `backlog ${i}` });
+      await messagesService.sendMessage(server.runtime.deps, actor, {
+        channelId: channel.id,
+        content: `backlog ${i}`,
+      });
     }
     const client = await connectRaw(reader);
     client.send({ type: 'resume', cursors: { [channel.id]: 0 } });
@@ -162,7 +182,11 @@ describe.each(testDatabaseKinds())('/ws resume on %s', (kind) => {
     await live;
     await client.waitForCount(inChannel(channel), 330);
     await client.roundTrip();
-    expectResumed(client.messages(channel.id).map((m) => m.seq), 1, 330);
+    expectResumed(
+      client.messages(channel.id).map((m) => m.seq),
+      1,
+      330,
+    );
   });
 
   it('resumes several channels at once, each in its own seq order', async () => {

@@ -4,13 +4,27 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { messagesService } from '@chat/api/server';
-import { createChannel, registerUser, testDatabaseKinds, type ChannelBody, type RegisteredUser } from './helpers.js';
-import { closeAllClients, ofType, serverSideOf as serverSide, startTestServer, WsClient, type TestServer } from './ws-client.js';
+import {
+  createChannel,
+  registerUser,
+  testDatabaseKinds,
+  type ChannelBody,
+  type RegisteredUser,
+} from './helpers.js';
+import {
+  closeAllClients,
+  ofType,
+  serverSideOf as serverSide,
+  startTestServer,
+  WsClient,
+  type TestServer,
+} from './ws-client.js';
 
 const maxBufferedBytes = 64 * 1024;
 /** Close to the 4000-character limit, and three bytes a character: 12 KB a message on the wire. */
 const bigContent = (i: number) => `${i} ${'€'.repeat(3_990)}`;
-const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+const range = (from: number, to: number) =>
+  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 describe.each(testDatabaseKinds())('/ws slow consumers on %s', (kind) => {
   let server: TestServer;
@@ -20,13 +34,21 @@ describe.each(testDatabaseKinds())('/ws slow consumers on %s', (kind) => {
 
   beforeAll(async () => {
     server = await startTestServer(kind, { wsLimits: { maxBufferedBytes } });
-    [alice, bob, carol] = await Promise.all([registerUser(server.app), registerUser(server.app), registerUser(server.app)]);
+    [alice, bob, carol] = await Promise.all([
+      registerUser(server.app),
+      registerUser(server.app),
+      registerUser(server.app),
+    ]);
   });
   afterEach(closeAllClients);
   afterAll(() => server.close());
 
   const post = (channel: ChannelBody, content: string) =>
-    messagesService.sendMessage(server.runtime.deps, { userId: alice.id, username: alice.username }, { channelId: channel.id, content });
+    messagesService.sendMessage(
+      server.runtime.deps,
+      { userId: alice.id, username: alice.username },
+      { channelId: channel.id, content },
+    );
 
   const serverSideOf = (client: WsClient) => serverSide(server, client.socket);
 
@@ -49,7 +71,8 @@ describe.each(testDatabaseKinds())('/ws slow consumers on %s', (kind) => {
     const flood = async (count: number) => {
       for (let i = 0; i < count; i++) {
         await post(channel, bigContent(++sent));
-        if (slowOnServer.readyState === WebSocket.OPEN) largestBuffer = Math.max(largestBuffer, slowOnServer.bufferedAmount);
+        if (slowOnServer.readyState === WebSocket.OPEN)
+          largestBuffer = Math.max(largestBuffer, slowOnServer.bufferedAmount);
         await new Promise((resolve) => setImmediate(resolve));
       }
     };
@@ -91,7 +114,11 @@ describe.each(testDatabaseKinds())('/ws slow consumers on %s', (kind) => {
     client.send({ type: 'resume', cursors: { [channel.id]: 0 } });
     // the kernel's buffers fill, then the server's own starts to: it must wait there
     const deadline = Date.now() + 5_000;
-    while (onServer.readyState === WebSocket.OPEN && onServer.bufferedAmount < maxBufferedBytes / 4 && Date.now() < deadline) {
+    while (
+      onServer.readyState === WebSocket.OPEN &&
+      onServer.bufferedAmount < maxBufferedBytes / 4 &&
+      Date.now() < deadline
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -2,7 +2,14 @@
 // (throttled), and the tRPC `realtime.typing` list that forgets a typist after the expiry.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createChannel, registerUser, testDatabaseKinds, type RegisteredUser } from './helpers.js';
-import { closeAllClients, connectTrpc, ofType, startTestServer, WsClient, type TestServer } from './ws-client.js';
+import {
+  closeAllClients,
+  connectTrpc,
+  ofType,
+  startTestServer,
+  WsClient,
+  type TestServer,
+} from './ws-client.js';
 
 /** Short enough to wait for, long enough that the list is seen before it expires. */
 const typingExpiryMs = 400;
@@ -18,7 +25,11 @@ describe.each(testDatabaseKinds())('typing on %s', (kind) => {
 
   beforeAll(async () => {
     server = await startTestServer(kind, { realtime: { typingExpiryMs } });
-    [alice, bob, carol] = await Promise.all([registerUser(server.app), registerUser(server.app), registerUser(server.app)]);
+    [alice, bob, carol] = await Promise.all([
+      registerUser(server.app),
+      registerUser(server.app),
+      registerUser(server.app),
+    ]);
   });
   afterEach(async () => {
     await Promise.all(closers.splice(0).map((close) => close()));
@@ -56,7 +67,13 @@ describe.each(testDatabaseKinds())('typing on %s', (kind) => {
       new Promise<Typists>((resolve, reject) => {
         const found = lists.find(matches);
         if (found) return resolve(found);
-        const timer = setTimeout(() => reject(new Error(`no such typing list; got ${JSON.stringify(lists)} ${String(failure)}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no such typing list; got ${JSON.stringify(lists)} ${String(failure)}`),
+            ),
+          timeoutMs,
+        );
         waiters.push({
           matches,
           resolve: () => {
@@ -70,11 +87,25 @@ describe.each(testDatabaseKinds())('typing on %s', (kind) => {
 
   it('tells the others in the channel, not the typist', async () => {
     const channelId = await sharedChannel();
-    const [aliceWs, bobWs, carolWs] = await Promise.all([connect(alice), connect(bob), connect(carol)]);
+    const [aliceWs, bobWs, carolWs] = await Promise.all([
+      connect(alice),
+      connect(bob),
+      connect(carol),
+    ]);
     aliceWs.send({ type: 'typing', channel: channelId });
     const typing = await bobWs.next(ofType('typing'));
-    expect(typing).toMatchObject({ channel: channelId, userId: alice.id, username: alice.username });
-    expect(Object.keys(typing).sort()).toEqual(['channel', 'timestamp', 'type', 'userId', 'username']);
+    expect(typing).toMatchObject({
+      channel: channelId,
+      userId: alice.id,
+      username: alice.username,
+    });
+    expect(Object.keys(typing).sort()).toEqual([
+      'channel',
+      'timestamp',
+      'type',
+      'userId',
+      'username',
+    ]);
     await aliceWs.roundTrip();
     expect(aliceWs.received(ofType('typing'))).toEqual([]);
     await carolWs.roundTrip();
@@ -121,9 +152,17 @@ describe.each(testDatabaseKinds())('typing on %s', (kind) => {
     await watch.until(() => true);
     aliceWs.send({ type: 'typing', channel: channelId });
     const list = await watch.until((l) => l.length === 1);
-    aliceWs.send({ type: 'message', channel: channelId, content: 'done typing', clientMsgId: 'typed' });
+    aliceWs.send({
+      type: 'message',
+      channel: channelId,
+      content: 'done typing',
+      clientMsgId: 'typed',
+    });
     await aliceWs.next(ofType('ack', { clientMsgId: 'typed' }));
-    const cleared = await watch.until((l) => l.length === 0 && watch.lists.indexOf(l) > watch.lists.indexOf(list), typingExpiryMs / 2);
+    const cleared = await watch.until(
+      (l) => l.length === 0 && watch.lists.indexOf(l) > watch.lists.indexOf(list),
+      typingExpiryMs / 2,
+    );
     expect(cleared).toEqual([]);
   });
 
@@ -132,7 +171,10 @@ describe.each(testDatabaseKinds())('typing on %s', (kind) => {
     const { client, wsClient } = connectTrpc(server, carol.accessToken);
     closers.push(() => wsClient.close());
     const error = await new Promise<unknown>((resolve) => {
-      client.realtime.typing.subscribe({ channelId: channel.id }, { onData: () => resolve(null), onError: resolve });
+      client.realtime.typing.subscribe(
+        { channelId: channel.id },
+        { onData: () => resolve(null), onError: resolve },
+      );
     });
     expect((error as { data?: { code?: string } }).data?.code).toBe('NOT_FOUND');
   });

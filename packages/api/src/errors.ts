@@ -43,7 +43,8 @@ export class RateLimitedError extends AppError {
 
 export const badRequest = (message: string, issues?: ValidationIssue[]) =>
   new AppError('BAD_REQUEST', message, issues);
-export const unauthorized = (message = 'Not authenticated') => new AppError('UNAUTHORIZED', message);
+export const unauthorized = (message = 'Not authenticated') =>
+  new AppError('UNAUTHORIZED', message);
 export const forbidden = (message: string) => new AppError('FORBIDDEN', message);
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 export const conflict = (message: string) => new AppError('CONFLICT', message);
@@ -52,7 +53,10 @@ export const conflict = (message: string) => new AppError('CONFLICT', message);
 export function toValidationIssues(
   issues: readonly { path: readonly PropertyKey[]; message: string }[],
 ): ValidationIssue[] {
-  return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  return issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
 }
 
 // Driver errors that mean Postgres or Redis cannot be reached right now (connection refused or
@@ -73,7 +77,8 @@ const unavailableCodes = new Set([
 export function isUnavailable(error: unknown): boolean {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08'))) return true;
+    if (typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08')))
+      return true;
   }
   return false;
 }

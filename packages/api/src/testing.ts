@@ -50,14 +50,18 @@ export async function createTestDeps(kind: DatabaseKind): Promise<TestDeps> {
 
 let counter = 0;
 /** A unique name for a test user, valid as a username. */
-export const uniqueName = (prefix = 'user') => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
+export const uniqueName = (prefix = 'user') =>
+  `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`;
 
 export interface TestUser extends Actor {
   accessToken: string;
   refreshToken: string;
 }
 
-export async function createUser(deps: ServiceDeps, options: { username?: string; password?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  deps: ServiceDeps,
+  options: { username?: string; password?: string } = {},
+): Promise<TestUser> {
   const username = options.username ?? uniqueName();
   const session = await auth.register(deps, {
     username,
@@ -85,10 +89,18 @@ export async function createChannel(
 }
 
 /** Posts `count` messages ("message 1", "message 2", …) one after the other; returns them in order. */
-export async function postMessages(deps: ServiceDeps, author: Actor, channelId: string, count: number) {
+export async function postMessages(
+  deps: ServiceDeps,
+  author: Actor,
+  channelId: string,
+  count: number,
+) {
   const posted = [];
   for (let i = 1; i <= count; i++) {
-    const { message } = await messages.sendMessage(deps, author, { channelId, content: `message ${i}` });
+    const { message } = await messages.sendMessage(deps, author, {
+      channelId,
+      content: `message ${i}`,
+    });
     posted.push(message);
   }
   return posted;

@@ -31,7 +31,8 @@ export function acquireDataDirLock(dir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(file, 'utf8'));
-      if (owner && owner !== process.pid && isAlive(owner)) throw new DataDirLockedError(dir, owner);
+      if (owner && owner !== process.pid && isAlive(owner))
+        throw new DataDirLockedError(dir, owner);
       rmSync(file, { force: true }); // stale: its owner is gone
     }
   }

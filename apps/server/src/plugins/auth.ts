@@ -1,5 +1,11 @@
 // `request.actor` for routes that need a signed-in user: verified once, in an onRequest hook.
-import { bearerToken, unauthorized, verifyAccessToken, type Actor, type TokenConfig } from '@chat/api/server';
+import {
+  bearerToken,
+  unauthorized,
+  verifyAccessToken,
+  type Actor,
+  type TokenConfig,
+} from '@chat/api/server';
 import type { FastifyRequest } from 'fastify';
 
 declare module 'fastify' {

@@ -1,5 +1,12 @@
 // One table from every error to the API.md body `{ error: { code, message, issues? } }`.
-import { AppError, errorStatus, isUnavailable, RateLimitedError, type ErrorCode, type ValidationIssue } from '@chat/api/server';
+import {
+  AppError,
+  errorStatus,
+  isUnavailable,
+  RateLimitedError,
+  type ErrorCode,
+  type ValidationIssue,
+} from '@chat/api/server';
 import { sqlState } from '@chat/db';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -27,7 +34,10 @@ const isDataException = (error: unknown) => sqlState(error)?.startsWith('22') ??
 /** The status and body a client gets for an error; 500 only for what no client can cause. */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
-    return { status: errorStatus[error.code], body: errorBody(error.code, error.message, error.issues) };
+    return {
+      status: errorStatus[error.code],
+      body: errorBody(error.code, error.message, error.issues),
+    };
   }
   const fastifyError = error as Partial<FastifyError>;
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -42,7 +52,10 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     return { status: 413, body: errorBody('PAYLOAD_TOO_LARGE', 'The request body is too large') };
   }
   if (isDataException(error)) {
-    return { status: 400, body: errorBody('BAD_REQUEST', 'The request contains a value that cannot be stored') };
+    return {
+      status: 400,
+      body: errorBody('BAD_REQUEST', 'The request contains a value that cannot be stored'),
+    };
   }
   if (isUnavailable(error)) {
     return {
@@ -56,7 +69,10 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     const code = codeOfStatus.get(status) ?? 'BAD_REQUEST';
     return { status: errorStatus[code], body: errorBody(code, fastifyError.message ?? code) };
   }
-  return { status: 500, body: errorBody('INTERNAL_SERVER_ERROR', 'Something went wrong on our side') };
+  return {
+    status: 500,
+    body: errorBody('INTERNAL_SERVER_ERROR', 'Something went wrong on our side'),
+  };
 }
 
 export interface ErrorsOptions {
@@ -72,13 +88,16 @@ async function errorsPlugin(app: FastifyInstance, { notFoundFallback }: ErrorsOp
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body } = toErrorResponse(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    if (error instanceof RateLimitedError) void reply.header('retry-after', error.retryAfterSeconds);
+    if (error instanceof RateLimitedError)
+      void reply.header('retry-after', error.retryAfterSeconds);
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler(
     (request, reply) =>
       notFoundFallback?.(request, reply) ??
-      reply.status(404).send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
+      reply
+        .status(404)
+        .send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
   );
 }
 

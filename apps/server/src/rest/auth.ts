@@ -4,7 +4,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../plugins/auth.js';
 import type { RestOptions } from './index.js';
 
-export const authRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps, authenticate, limitAuthAttempt }) => {
+export const authRoutes: FastifyPluginAsyncZod<RestOptions> = async (
+  app,
+  { deps, authenticate, limitAuthAttempt },
+) => {
   const limited = async (request: FastifyRequest) => {
     const body = request.body as { username?: unknown; email?: unknown } | undefined;
     const name = body?.username ?? body?.email;
@@ -15,7 +18,8 @@ export const authRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps
   app.post(
     '/auth/register',
     { preHandler: limited, schema: { tags, body: schemas.registerInput, security: [] } },
-    async (request, reply) => reply.status(201).send(await authService.register(deps, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await authService.register(deps, request.body)),
   );
   app.post(
     '/auth/login',
@@ -29,18 +33,30 @@ export const authRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps
   );
   app.post(
     '/auth/logout',
-    { onRequest: authenticate, schema: { tags, body: schemas.refreshTokenInput, security: [{ bearer: [] }] } },
+    {
+      onRequest: authenticate,
+      schema: { tags, body: schemas.refreshTokenInput, security: [{ bearer: [] }] },
+    },
     async (request, reply) => {
       await authService.logout(deps, actorOf(request), request.body);
       return reply.status(204).send();
     },
   );
-  app.get('/auth/me', { onRequest: authenticate, schema: { tags, security: [{ bearer: [] }] } }, async (request) => ({
-    user: await usersService.me(deps, actorOf(request)),
-  }));
+  app.get(
+    '/auth/me',
+    { onRequest: authenticate, schema: { tags, security: [{ bearer: [] }] } },
+    async (request) => ({
+      user: await usersService.me(deps, actorOf(request)),
+    }),
+  );
   app.patch(
     '/auth/me',
-    { onRequest: authenticate, schema: { tags, body: schemas.updateProfileInput, security: [{ bearer: [] }] } },
-    async (request) => ({ user: await usersService.updateProfile(deps, actorOf(request), request.body) }),
+    {
+      onRequest: authenticate,
+      schema: { tags, body: schemas.updateProfileInput, security: [{ bearer: [] }] },
+    },
+    async (request) => ({
+      user: await usersService.updateProfile(deps, actorOf(request), request.body),
+    }),
   );
 };

@@ -5,7 +5,10 @@ import { actorOf } from '../plugins/auth.js';
 import type { RestOptions } from './index.js';
 
 const channelParams = z.object({ id: schemas.uuid });
-const memberParams = z.object({ id: schemas.uuid, userId: z.union([z.literal('me'), schemas.uuid]) });
+const memberParams = z.object({
+  id: schemas.uuid,
+  userId: z.union([z.literal('me'), schemas.uuid]),
+});
 // `{}` (or no body at all: Fastify hands the schema `null` then) joins the caller.
 const addMemberBody = z.object({ userId: schemas.uuid.optional() }).nullish();
 
@@ -14,8 +17,13 @@ export const channelRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
   app.get('/channels', { schema: { tags, querystring: schemas.listChannelsInput } }, (request) =>
     channelsService.listChannels(deps, actorOf(request), request.query),
   );
-  app.post('/channels', { schema: { tags, body: schemas.createChannelInput } }, async (request, reply) =>
-    reply.status(201).send({ channel: await channelsService.createChannel(deps, actorOf(request), request.body) }),
+  app.post(
+    '/channels',
+    { schema: { tags, body: schemas.createChannelInput } },
+    async (request, reply) =>
+      reply.status(201).send({
+        channel: await channelsService.createChannel(deps, actorOf(request), request.body),
+      }),
   );
   app.get('/channels/:id', { schema: { tags, params: channelParams } }, async (request) => ({
     channel: await channelsService.getChannel(deps, actorOf(request), request.params.id),
@@ -33,16 +41,24 @@ export const channelRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
       return { channel };
     },
   );
-  app.delete('/channels/:id/members/:userId', { schema: { tags, params: memberParams } }, async (request, reply) => {
-    const actor = actorOf(request);
-    const userId = request.params.userId === 'me' ? actor.userId : request.params.userId;
-    await channelsService.removeMember(deps, actor, { channelId: request.params.id, userId });
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/channels/:id/members/:userId',
+    { schema: { tags, params: memberParams } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const userId = request.params.userId === 'me' ? actor.userId : request.params.userId;
+      await channelsService.removeMember(deps, actor, { channelId: request.params.id, userId });
+      return reply.status(204).send();
+    },
+  );
   app.get(
     '/channels/:id/members',
     { schema: { tags, params: channelParams, querystring: schemas.listChannelsInput } },
-    (request) => channelsService.listMembers(deps, actorOf(request), { channelId: request.params.id, ...request.query }),
+    (request) =>
+      channelsService.listMembers(deps, actorOf(request), {
+        channelId: request.params.id,
+        ...request.query,
+      }),
   );
   app.post('/dms', { schema: { tags, body: schemas.openDmInput } }, async (request) => ({
     channel: await channelsService.openDm(deps, actorOf(request), request.body),

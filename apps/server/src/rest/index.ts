@@ -14,7 +14,10 @@ export interface RestOptions {
   limitAuthAttempt: AuthAttemptLimiter;
 }
 
-export const restRoutes: FastifyPluginAsyncZod<Omit<RestOptions, 'authenticate'>> = async (app, options) => {
+export const restRoutes: FastifyPluginAsyncZod<Omit<RestOptions, 'authenticate'>> = async (
+  app,
+  options,
+) => {
   // Named one by one: `options` also holds the `/api` prefix, which must not apply twice.
   const routeOptions: RestOptions = {
     deps: options.deps,

@@ -12,7 +12,11 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
   app.get(
     '/channels/:id/messages',
     { schema: { tags, params: channelParams, querystring: schemas.historyQuery } },
-    (request) => messagesService.history(deps, actorOf(request), { channelId: request.params.id, ...request.query }),
+    (request) =>
+      messagesService.history(deps, actorOf(request), {
+        channelId: request.params.id,
+        ...request.query,
+      }),
   );
   app.post(
     '/channels/:id/messages',
@@ -28,7 +32,11 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
   app.post(
     '/channels/:id/read',
     { schema: { tags, params: channelParams, body: schemas.markReadBody } },
-    (request) => messagesService.markRead(deps, actorOf(request), { channelId: request.params.id, ...request.body }),
+    (request) =>
+      messagesService.markRead(deps, actorOf(request), {
+        channelId: request.params.id,
+        ...request.body,
+      }),
   );
   app.patch(
     '/messages/:id',
@@ -40,8 +48,12 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
       }),
     }),
   );
-  app.delete('/messages/:id', { schema: { tags, params: messageParams } }, async (request, reply) => {
-    await messagesService.deleteMessage(deps, actorOf(request), request.params.id);
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/messages/:id',
+    { schema: { tags, params: messageParams } },
+    async (request, reply) => {
+      await messagesService.deleteMessage(deps, actorOf(request), request.params.id);
+      return reply.status(204).send();
+    },
+  );
 };

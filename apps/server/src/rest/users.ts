@@ -8,7 +8,11 @@ export const userRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps
   app.get('/users', { schema: { tags, querystring: schemas.listUsersInput } }, (request) =>
     usersService.listUsers(deps, request.query),
   );
-  app.get('/users/:id', { schema: { tags, params: z.object({ id: schemas.uuid }) } }, async (request) => ({
-    user: await usersService.getUser(deps, request.params.id),
-  }));
+  app.get(
+    '/users/:id',
+    { schema: { tags, params: z.object({ id: schemas.uuid }) } },
+    async (request) => ({
+      user: await usersService.getUser(deps, request.params.id),
+    }),
+  );
 };

@@ -121,7 +121,13 @@ export class WsConnection {
     this.answered = true;
     if (!this.bucket.take()) {
       // Named by its clientMsgId, a dropped message can be sent again; nothing else is done with it.
-      this.send(errorFrame('TOO_MANY_REQUESTS', 'Too many frames; slow down', isBinary ? undefined : refOfText(text)));
+      this.send(
+        errorFrame(
+          'TOO_MANY_REQUESTS',
+          'Too many frames; slow down',
+          isBinary ? undefined : refOfText(text),
+        ),
+      );
       return;
     }
     if (isBinary) {
@@ -136,7 +142,11 @@ export class WsConnection {
     if (this.working || !this.session) return;
     this.working = true;
     try {
-      for (let text = this.inbox.shift(); text !== undefined && !this.closed; text = this.inbox.shift()) {
+      for (
+        let text = this.inbox.shift();
+        text !== undefined && !this.closed;
+        text = this.inbox.shift()
+      ) {
         await this.handle(text);
       }
     } finally {
@@ -154,13 +164,16 @@ export class WsConnection {
     const ref = refOf(raw);
     const parsed = schemas.clientFrame.safeParse(raw);
     if (!parsed.success) {
-      return this.send(errorFrame('BAD_REQUEST', 'Invalid frame', ref, toValidationIssues(parsed.error.issues)));
+      return this.send(
+        errorFrame('BAD_REQUEST', 'Invalid frame', ref, toValidationIssues(parsed.error.issues)),
+      );
     }
     try {
       await this.dispatch(parsed.data);
     } catch (error) {
       const { status, body } = toErrorResponse(error);
-      if (status >= 500) this.log.error({ err: error, frame: parsed.data.type }, '/ws frame failed');
+      if (status >= 500)
+        this.log.error({ err: error, frame: parsed.data.type }, '/ws frame failed');
       this.send(errorFrame(body.error.code, body.error.message, ref, body.error.issues));
     }
   }
@@ -177,10 +190,16 @@ export class WsConnection {
         await channelsService.joinChannel(deps, actor, message.channel);
         return;
       case 'leave':
-        await channelsService.removeMember(deps, actor, { channelId: message.channel, userId: actor.userId });
+        await channelsService.removeMember(deps, actor, {
+          channelId: message.channel,
+          userId: actor.userId,
+        });
         return;
       case 'read':
-        await messagesService.markRead(deps, actor, { channelId: message.channel, seq: message.seq });
+        await messagesService.markRead(deps, actor, {
+          channelId: message.channel,
+          seq: message.seq,
+        });
         return;
       case 'reaction':
         await reactionsService.announceReaction(deps, actor, message);
@@ -198,7 +217,8 @@ export class WsConnection {
 
   /** Persists, acks, and only then lets the channel's live messages (this one too) through. */
   private async sendMessage(message: Extract<ClientFrame, { type: 'message' }>) {
-    if (message.attachmentIds?.length) throw new AppError('BAD_REQUEST', 'Attachments are not supported yet');
+    if (message.attachmentIds?.length)
+      throw new AppError('BAD_REQUEST', 'Attachments are not supported yet');
     const release = (await this.session?.hold(message.channel)) ?? (() => {});
     try {
       const result = await messagesService.sendMessage(this.deps, this.actor, {
@@ -207,7 +227,14 @@ export class WsConnection {
         clientMsgId: message.clientMsgId,
       });
       const sent = result.message;
-      this.send(frame('ack', { clientMsgId: sent.clientMsgId, id: sent.id, seq: sent.seq, channel: sent.channelId }));
+      this.send(
+        frame('ack', {
+          clientMsgId: sent.clientMsgId,
+          id: sent.id,
+          seq: sent.seq,
+          channel: sent.channelId,
+        }),
+      );
     } finally {
       release();
     }
@@ -215,7 +242,11 @@ export class WsConnection {
 
   private deliver(message: Message) {
     this.send(messageFrame(message));
-    if (message.userId !== this.actor.userId && !message.deleted && this.mentions.test(message.content)) {
+    if (
+      message.userId !== this.actor.userId &&
+      !message.deleted &&
+      this.mentions.test(message.content)
+    ) {
       this.send(mentionFrame(message));
     }
   }
@@ -233,7 +264,10 @@ export class WsConnection {
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       // A client that stopped reading is cut off rather than let the server's memory grow;
       // it reconnects and resumes from its cursors.
-      this.log.warn({ userId: this.actor.userId, buffered: this.socket.bufferedAmount }, 'slow consumer cut off');
+      this.log.warn(
+        { userId: this.actor.userId, buffered: this.socket.bufferedAmount },
+        'slow consumer cut off',
+      );
       this.socket.terminate();
       return;
     }

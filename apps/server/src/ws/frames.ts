@@ -19,14 +19,25 @@ export const frame = (type: string, fields: object = {}) =>
   JSON.stringify({ type, ...fields, timestamp: unixSeconds() });
 
 export const messageFrame = (message: Message) =>
-  once(message, () => ({ type: 'message', channel: message.channelId, ...message, timestamp: unixSeconds() }));
+  once(message, () => ({
+    type: 'message',
+    channel: message.channelId,
+    ...message,
+    timestamp: unixSeconds(),
+  }));
 
 export const mentionFrame = (message: Message) =>
   frame('mention', { channel: message.channelId, message });
 
 export function eventFrame(event: ClientEvent): string {
   return once(event, () => {
-    if (event.type === 'presence') return { type: 'presence', userId: event.userId, status: event.status, timestamp: unixSeconds() };
+    if (event.type === 'presence')
+      return {
+        type: 'presence',
+        userId: event.userId,
+        status: event.status,
+        timestamp: unixSeconds(),
+      };
     const { channelId, ...fields } = event;
     // `seq` on join is the server's own bookkeeping
     if (event.type === 'join') delete (fields as { seq?: number }).seq;
@@ -34,5 +45,9 @@ export function eventFrame(event: ClientEvent): string {
   });
 }
 
-export const errorFrame = (code: ErrorCode, message: string, ref?: string, issues?: ValidationIssue[]) =>
-  frame('error', { code, message, ref: ref ?? null, ...(issues ? { issues } : {}) });
+export const errorFrame = (
+  code: ErrorCode,
+  message: string,
+  ref?: string,
+  issues?: ValidationIssue[],
+) => frame('error', { code, message, ref: ref ?? null, ...(issues ? { issues } : {}) });

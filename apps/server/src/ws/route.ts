@@ -26,7 +26,10 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, { deps, l
       websocket: true,
       preValidation: async (request) => {
         const query = request.query as { token?: unknown };
-        const token = typeof query.token === 'string' ? query.token : bearerToken(request.headers.authorization);
+        const token =
+          typeof query.token === 'string'
+            ? query.token
+            : bearerToken(request.headers.authorization);
         if (!token) throw unauthorized('Missing access token');
         request.actor = await verifyAccessToken(deps.tokens, token);
       },

@@ -64,7 +64,11 @@ export class ChannelFeed {
     if (this.closed || this.next === null) return;
     try {
       for (;;) {
-        const page = await readHistory(this.db, { channelId: this.channelId, after: this.next - 1, limit: 100 });
+        const page = await readHistory(this.db, {
+          channelId: this.channelId,
+          after: this.next - 1,
+          limit: 100,
+        });
         for (const message of page.items) this.accept(message);
         if (!page.hasMore || this.closed) break;
       }
@@ -88,7 +92,11 @@ export class ChannelFeed {
 
   private drain() {
     if (this.next === null) return;
-    for (let message = this.pending.get(this.next); message; message = this.pending.get(this.next)) {
+    for (
+      let message = this.pending.get(this.next);
+      message;
+      message = this.pending.get(this.next)
+    ) {
       this.pending.delete(this.next);
       this.next += 1;
       for (const listener of this.listeners) guard(() => listener.message(message));

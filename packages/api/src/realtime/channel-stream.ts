@@ -123,7 +123,11 @@ export class ChannelStream {
   private async sendBacklog(after: number) {
     let cursor = after;
     for (;;) {
-      const page = await readHistory(this.db, { channelId: this.channelId, after: cursor, limit: backlogPageSize });
+      const page = await readHistory(this.db, {
+        channelId: this.channelId,
+        after: cursor,
+        limit: backlogPageSize,
+      });
       for (const message of page.items) {
         if (this.closed) return;
         const alreadySent = message.seq > this.deliveredFrom && message.seq <= this.lastDelivered;

@@ -23,7 +23,10 @@ export class EventBus implements EventPublisher {
     await Promise.all(topicsOf(event).map((topic) => this.broker.publish(topic, payload)));
   }
 
-  async subscribe(topic: string, listener: (event: ChatEvent) => void): Promise<() => Promise<void>> {
+  async subscribe(
+    topic: string,
+    listener: (event: ChatEvent) => void,
+  ): Promise<() => Promise<void>> {
     return this.broker.subscribe(topic, (payload) => listener(JSON.parse(payload) as ChatEvent));
   }
 }

@@ -67,7 +67,9 @@ export class RealtimeHub {
   async watchUser(userId: string, listener: (event: ChatEvent) => void): Promise<() => void> {
     let fanout = this.userFanouts.get(userId);
     if (!fanout) {
-      fanout = new TopicFanout(this.broker, userTopic(userId), () => this.userFanouts.delete(userId));
+      fanout = new TopicFanout(this.broker, userTopic(userId), () =>
+        this.userFanouts.delete(userId),
+      );
       this.userFanouts.set(userId, fanout);
     }
     return fanout.add(listener);
@@ -76,10 +78,12 @@ export class RealtimeHub {
   private openFeed(channelId: string): FeedEntry {
     const feed = new ChannelFeed(this.db, channelId, { gapWaitMs: this.gapWaitMs });
     const fanout = new TopicFanout(this.broker, channelTopic(channelId), () => {});
-    const ready = fanout.add((event) => feed.receive(event as ChannelEvent)).then(async (stop) => {
-      await feed.start();
-      return stop;
-    });
+    const ready = fanout
+      .add((event) => feed.receive(event as ChannelEvent))
+      .then(async (stop) => {
+        await feed.start();
+        return stop;
+      });
     const entry: FeedEntry = { feed, ready };
     this.feeds.set(channelId, entry);
     return entry;

@@ -14,7 +14,9 @@ export class TopicFanout {
     topic: string,
     private readonly onEmpty: () => void,
   ) {
-    this.subscribed = broker.subscribe(topic, (payload) => this.dispatch(JSON.parse(payload) as ChatEvent));
+    this.subscribed = broker.subscribe(topic, (payload) =>
+      this.dispatch(JSON.parse(payload) as ChatEvent),
+    );
   }
 
   /** Resolves once the broker subscription is live: events published after that arrive. */

@@ -9,7 +9,11 @@ import type { ChatEvent } from './events.js';
 /** What a client may see of an event: presence leaves out which channels the user is in. */
 export type ClientEvent =
   | Exclude<ChatEvent, { type: 'message' | 'presence' }>
-  | { type: 'presence'; userId: string; status: Extract<ChatEvent, { type: 'presence' }>['status'] };
+  | {
+      type: 'presence';
+      userId: string;
+      status: Extract<ChatEvent, { type: 'presence' }>['status'];
+    };
 
 export interface SessionSink {
   message(message: Message): void;
@@ -33,7 +37,9 @@ export class UserSession {
   static async open(deps: ServiceDeps, actor: Actor, sink: SessionSink): Promise<UserSession> {
     const session = new UserSession(deps, actor, sink);
     try {
-      session.stopUserEvents = await deps.realtime.watchUser(actor.userId, (event) => session.onUserEvent(event));
+      session.stopUserEvents = await deps.realtime.watchUser(actor.userId, (event) =>
+        session.onUserEvent(event),
+      );
       const channelIds = await memberChannelIds(deps, actor);
       await Promise.all(channelIds.map((id) => session.openChannel(id)));
     } catch (error) {

@@ -29,11 +29,12 @@ export const channelsRouter = {
   removeMember: protectedProcedure
     .input(channelMemberInput)
     .mutation(({ ctx, input }) => channels.removeMember(ctx.deps, ctx.actor, input)),
-  leave: protectedProcedure
-    .input(channelIdInput)
-    .mutation(({ ctx, input }) =>
-      channels.removeMember(ctx.deps, ctx.actor, { channelId: input.channelId, userId: ctx.actor.userId }),
-    ),
+  leave: protectedProcedure.input(channelIdInput).mutation(({ ctx, input }) =>
+    channels.removeMember(ctx.deps, ctx.actor, {
+      channelId: input.channelId,
+      userId: ctx.actor.userId,
+    }),
+  ),
   members: protectedProcedure
     .input(listMembersInput)
     .query(({ ctx, input }) => channels.listMembers(ctx.deps, ctx.actor, input)),

@@ -17,7 +17,11 @@ export const realtimeRouter = {
    * One channel's messages (each tracked by its seq, which wsLink sends back as `lastEventId` when
    * it reconnects): the backlog after `lastEventId`, then live, in seq order, none twice.
    */
-  messages: protectedProcedure.input(channelSubscriptionInput).subscription(async function* ({ ctx, input, signal }) {
+  messages: protectedProcedure.input(channelSubscriptionInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
     const queue = new AsyncQueue<Message>(ctx.deps.realtime.subscriberBacklogLimit, signal);
     const after = input.lastEventId ? Number(input.lastEventId) : undefined;
     // The backlog is yielded while it is read, page by page as the queue empties: however long
@@ -27,18 +31,27 @@ export const realtimeRouter = {
         ctx.deps,
         ctx.actor,
         input.channelId,
-        { message: (message) => queue.push(message), event: () => {}, writable: () => queue.hasRoom() },
+        {
+          message: (message) => queue.push(message),
+          event: () => {},
+          writable: () => queue.hasRoom(),
+        },
         after,
       ),
     );
-    opening.catch((error: unknown) => queue.fail(error instanceof Error ? error : new Error(String(error))));
+    opening.catch((error: unknown) =>
+      queue.fail(error instanceof Error ? error : new Error(String(error))),
+    );
     try {
       for await (const message of queue) {
         if (ctx.connection?.cutOffIfBehind()) return;
         yield tracked(String(message.seq), message);
       }
     } finally {
-      void opening.then((stream) => stream.close(), () => {});
+      void opening.then(
+        (stream) => stream.close(),
+        () => {},
+      );
     }
   }),
 
@@ -50,7 +63,10 @@ export const realtimeRouter = {
     const queue = new AsyncQueue<ClientEvent>(ctx.deps.realtime.subscriberBacklogLimit, signal);
     const connectionId = crypto.randomUUID();
     const session = await domainErrors(
-      live.openUserSession(ctx.deps, ctx.actor, { message: () => {}, event: (event) => queue.push(event) }),
+      live.openUserSession(ctx.deps, ctx.actor, {
+        message: () => {},
+        event: (event) => queue.push(event),
+      }),
     );
     try {
       await presence.connectionOpened(ctx.deps, ctx.actor, connectionId);
@@ -68,7 +84,11 @@ export const realtimeRouter = {
    * Who is typing in a channel right now: the list as it stands once listening (usually empty),
    * then a new one on every change and expiry.
    */
-  typing: protectedProcedure.input(typingInput).subscription(async function* ({ ctx, input, signal }) {
+  typing: protectedProcedure.input(typingInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
     const queue = new AsyncQueue<null>(ctx.deps.realtime.subscriberBacklogLimit, signal);
     const typing = new Map<string, { username: string; timer: NodeJS.Timeout }>();
     const opening = live.openChannelStream(ctx.deps, ctx.actor, input.channelId, {
@@ -112,7 +132,9 @@ export const realtimeRouter = {
 
   setStatus: protectedProcedure
     .input(statusInput)
-    .mutation(({ ctx, input }) => users.updateProfile(ctx.deps, ctx.actor, { status: input.status })),
+    .mutation(({ ctx, input }) =>
+      users.updateProfile(ctx.deps, ctx.actor, { status: input.status }),
+    ),
 } satisfies TRPCRouterRecord;
 
 /**
@@ -124,9 +146,14 @@ async function domainErrors<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (cause) {
-    if (cause instanceof AppError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    if (cause instanceof AppError)
+      throw new TRPCError({ code: cause.code, message: cause.message, cause });
     if (isUnavailable(cause)) {
-      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'A backing service is unavailable; try again shortly', cause });
+      throw new TRPCError({
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'A backing service is unavailable; try again shortly',
+        cause,
+      });
     }
     throw cause;
   }

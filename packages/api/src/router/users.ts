@@ -4,6 +4,10 @@ import * as users from '../services/users.js';
 import { protectedProcedure } from '../trpc.js';
 
 export const usersRouter = {
-  list: protectedProcedure.input(listUsersInput).query(({ ctx, input }) => users.listUsers(ctx.deps, input)),
-  get: protectedProcedure.input(userIdInput).query(({ ctx, input }) => users.getUser(ctx.deps, input.userId)),
+  list: protectedProcedure
+    .input(listUsersInput)
+    .query(({ ctx, input }) => users.listUsers(ctx.deps, input)),
+  get: protectedProcedure
+    .input(userIdInput)
+    .query(({ ctx, input }) => users.getUser(ctx.deps, input.userId)),
 } satisfies TRPCRouterRecord;

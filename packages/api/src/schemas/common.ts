@@ -18,7 +18,10 @@ export const text = () => z.string().refine(nulFree, nulMessage);
 
 /** An absolute http(s) URL Postgres can store. */
 export const httpUrl = (maxLength: number) =>
-  z.url({ protocol: /^https?$/ }).max(maxLength).refine(nulFree, nulMessage);
+  z
+    .url({ protocol: /^https?$/ })
+    .max(maxLength)
+    .refine(nulFree, nulMessage);
 
 /** A `limit` that also arrives as a query-string number. */
 export const pageLimit = z.coerce

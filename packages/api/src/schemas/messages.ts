@@ -23,7 +23,9 @@ const oneCursor = (input: { before?: number | undefined; after?: number | undefi
 const oneCursorIssue = { message: 'use at most one of before and after', path: ['before'] };
 
 export const historyQuery = historyCursor.refine(oneCursor, oneCursorIssue);
-export const historyInput = historyCursor.extend({ channelId: uuid }).refine(oneCursor, oneCursorIssue);
+export const historyInput = historyCursor
+  .extend({ channelId: uuid })
+  .refine(oneCursor, oneCursorIssue);
 export type HistoryInput = z.infer<typeof historyInput>;
 
 export const messageIdInput = z.object({ messageId: uuid });

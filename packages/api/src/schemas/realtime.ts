@@ -5,7 +5,6 @@ import { userStatus } from './auth.js';
 import { seq, text, uuid } from './common.js';
 import { clientMsgId, messageContent } from './messages.js';
 
-
 export const reactionInput = z.object({
   messageId: uuid,
   emoji: text().min(1).max(32),

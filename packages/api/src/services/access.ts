@@ -15,7 +15,11 @@ export interface ChannelAccess {
 }
 
 /** The channel if the actor may see it: every public channel, and private ones they belong to. */
-export async function visibleChannel(q: Queryable, actor: Actor, channelId: string): Promise<ChannelAccess> {
+export async function visibleChannel(
+  q: Queryable,
+  actor: Actor,
+  channelId: string,
+): Promise<ChannelAccess> {
   const [row] = await q
     .select({ channel: channels, memberId: channelMembers.userId })
     .from(channels)
@@ -31,7 +35,11 @@ export async function visibleChannel(q: Queryable, actor: Actor, channelId: stri
 }
 
 /** The channel if the actor is a member; a public channel they have not joined is FORBIDDEN. */
-export async function memberChannel(q: Queryable, actor: Actor, channelId: string): Promise<ChannelRow> {
+export async function memberChannel(
+  q: Queryable,
+  actor: Actor,
+  channelId: string,
+): Promise<ChannelRow> {
   const access = await visibleChannel(q, actor, channelId);
   if (!access.isMember) throw forbidden('Join the channel first');
   return access.channel;

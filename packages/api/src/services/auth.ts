@@ -6,7 +6,12 @@ import { conflict, unauthorized } from '../errors.js';
 import type { LoginInput, RefreshTokenInput, RegisterInput } from '../schemas/index.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { digestRefreshToken, newRefreshToken, signAccessToken, type TokenConfig } from './tokens.js';
+import {
+  digestRefreshToken,
+  newRefreshToken,
+  signAccessToken,
+  type TokenConfig,
+} from './tokens.js';
 import { toOwnUser } from './users.js';
 import type { OwnUser } from './views.js';
 
@@ -92,7 +97,11 @@ export async function refresh(deps: ServiceDeps, input: RefreshTokenInput): Prom
 }
 
 /** Revokes the caller's refresh token. Unknown or foreign tokens are ignored: 204 either way. */
-export async function logout(deps: ServiceDeps, actor: Actor, input: RefreshTokenInput): Promise<void> {
+export async function logout(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: RefreshTokenInput,
+): Promise<void> {
   await deps.db
     .update(refreshTokens)
     .set({ revokedAt: sql`now()` })
@@ -117,10 +126,7 @@ async function revokeFamilyOf(deps: ServiceDeps, tokenHash: string) {
     .where(and(eq(refreshTokens.familyId, known.familyId), isNull(refreshTokens.revokedAt)));
 }
 
-async function startSession(
-  deps: ServiceDeps,
-  row: typeof users.$inferSelect,
-): Promise<Session> {
+async function startSession(deps: ServiceDeps, row: typeof users.$inferSelect): Promise<Session> {
   const actor = { userId: row.id, username: row.username };
   const tokens = await issueTokens(deps.db, deps.tokens, actor, randomUUID());
   return { user: await toOwnUser(deps, row), ...tokens };

@@ -15,7 +15,9 @@ const { channels, channelMembers, messages } = schema;
 export const mentionPattern = (username: string) => {
   const name = [...username]
     .map((c) =>
-      /[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'),
+      /[a-z]/i.test(c)
+        ? `[${c.toLowerCase()}${c.toUpperCase()}]`
+        : c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'),
     )
     .join('');
   return `(^|[^A-Za-z0-9_.-])@${name}\\.*($|[^A-Za-z0-9_.-])`;

@@ -18,19 +18,29 @@ import { iso, toUsers, userColumns, type Channel, type User } from './views.js';
 const { channels, channelMembers, users } = schema;
 
 /** Every public channel and every private channel or DM the actor belongs to, oldest first. */
-export async function listChannels(deps: ServiceDeps, actor: Actor, input: PageQuery): Promise<Page<Channel>> {
+export async function listChannels(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: PageQuery,
+): Promise<Page<Channel>> {
   const conditions: SQL[] = [visibleToActor];
   if (input.cursor) {
     const [after, id] = decodeTimeCursor(input.cursor);
     conditions.push(
-      or(gt(channels.createdAt, after), and(eq(channels.createdAt, after), gt(channels.id, id))) as SQL,
+      or(
+        gt(channels.createdAt, after),
+        and(eq(channels.createdAt, after), gt(channels.id, id)),
+      ) as SQL,
     );
   }
   const rows = await selectChannelViews(deps.db, actor)
     .where(and(...conditions))
     .orderBy(asc(channels.createdAt), asc(channels.id))
     .limit(input.limit + 1);
-  return toPage(rows, input.limit, toChannel, (row) => [iso(row.channel.createdAt), row.channel.id]);
+  return toPage(rows, input.limit, toChannel, (row) => [
+    iso(row.channel.createdAt),
+    row.channel.id,
+  ]);
 }
 
 /** Ids of every channel and DM the actor is a member of. */
@@ -50,7 +60,11 @@ export async function memberChannels(deps: ServiceDeps, actor: Actor): Promise<C
   return rows.map(toChannel);
 }
 
-export async function getChannel(deps: ServiceDeps, actor: Actor, channelId: string): Promise<Channel> {
+export async function getChannel(
+  deps: ServiceDeps,
+  actor: Actor,
+  channelId: string,
+): Promise<Channel> {
   await visibleChannel(deps.db, actor, channelId);
   return channelView(deps.db, actor, channelId);
 }
@@ -67,7 +81,9 @@ export async function createChannel(
       .values({ name: input.name, isPrivate: input.isPrivate, createdBy: actor.userId })
       .returning();
     if (!row) throw new Error('insert returned no row');
-    await tx.insert(channelMembers).values(members.map((m) => ({ channelId: row.id, userId: m.id })));
+    await tx
+      .insert(channelMembers)
+      .values(members.map((m) => ({ channelId: row.id, userId: m.id })));
     return row;
   });
   await publishJoins(deps, channel.id, members);
@@ -75,7 +91,11 @@ export async function createChannel(
 }
 
 /** The caller joins a public channel; idempotent. Private channels cannot be joined this way. */
-export async function joinChannel(deps: ServiceDeps, actor: Actor, channelId: string): Promise<Channel> {
+export async function joinChannel(
+  deps: ServiceDeps,
+  actor: Actor,
+  channelId: string,
+): Promise<Channel> {
   const access = await visibleChannel(deps.db, actor, channelId);
   if (!access.isMember) {
     if (access.channel.isPrivate) throw notFound('Channel');
@@ -102,16 +122,23 @@ export async function addMember(
  * Leave (userId = the caller) or remove someone (only the channel's creator may, and nobody from a
  * DM); idempotent.
  */
-export async function removeMember(deps: ServiceDeps, actor: Actor, input: ChannelMemberInput): Promise<void> {
+export async function removeMember(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: ChannelMemberInput,
+): Promise<void> {
   const { channel } = await visibleChannel(deps.db, actor, input.channelId);
   if (input.userId !== actor.userId) {
     // Whoever opened a DM first has no say over the others in it: they may only leave.
     if (channel.kind === 'dm') throw forbidden('The members of a direct message cannot change');
-    if (channel.createdBy !== actor.userId) throw forbidden('Only the channel creator can remove other members');
+    if (channel.createdBy !== actor.userId)
+      throw forbidden('Only the channel creator can remove other members');
   }
   const removed = await deps.db
     .delete(channelMembers)
-    .where(and(eq(channelMembers.channelId, input.channelId), eq(channelMembers.userId, input.userId)))
+    .where(
+      and(eq(channelMembers.channelId, input.channelId), eq(channelMembers.userId, input.userId)),
+    )
     .returning({ userId: channelMembers.userId });
   if (removed.length === 0) return;
   const [user] = await deps.db.select(userColumns).from(users).where(eq(users.id, input.userId));
@@ -123,7 +150,11 @@ export async function removeMember(deps: ServiceDeps, actor: Actor, input: Chann
   });
 }
 
-export async function listMembers(deps: ServiceDeps, actor: Actor, input: ListMembersInput): Promise<Page<User>> {
+export async function listMembers(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: ListMembersInput,
+): Promise<Page<User>> {
   await visibleChannel(deps.db, actor, input.channelId);
   const sortKey = sql<string>`lower(${users.username})`;
   const conditions: SQL[] = [eq(channelMembers.channelId, input.channelId)];
@@ -138,16 +169,31 @@ export async function listMembers(deps: ServiceDeps, actor: Actor, input: ListMe
     .where(and(...conditions))
     .orderBy(asc(sortKey), asc(users.id))
     .limit(input.limit + 1);
-  const page = toPage(rows, input.limit, (row) => row, (row) => [row.username.toLowerCase(), row.id]);
+  const page = toPage(
+    rows,
+    input.limit,
+    (row) => row,
+    (row) => [row.username.toLowerCase(), row.id],
+  );
   return { items: await toUsers(deps.presence, page.items), nextCursor: page.nextCursor };
 }
 
 /** The one DM channel of exactly this set of people (the caller and `userIds`), made on first use. */
-export async function openDm(deps: ServiceDeps, actor: Actor, input: OpenDmInput): Promise<Channel> {
+export async function openDm(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: OpenDmInput,
+): Promise<Channel> {
   const others = new Set(input.userIds.filter((id) => id !== actor.userId));
-  if (others.size === 0) throw badRequest('Name at least one other user', [{ path: 'userIds', message: 'has no other user' }]);
+  if (others.size === 0)
+    throw badRequest('Name at least one other user', [
+      { path: 'userIds', message: 'has no other user' },
+    ]);
   const members = await existingUsers(deps, [actor.userId, ...others]);
-  const dmKey = members.map((m) => m.id).sort().join(',');
+  const dmKey = members
+    .map((m) => m.id)
+    .sort()
+    .join(',');
   const created = await deps.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(channels)
@@ -155,7 +201,9 @@ export async function openDm(deps: ServiceDeps, actor: Actor, input: OpenDmInput
       .onConflictDoNothing({ target: channels.dmKey })
       .returning({ id: channels.id });
     if (row) {
-      await tx.insert(channelMembers).values(members.map((m) => ({ channelId: row.id, userId: m.id })));
+      await tx
+        .insert(channelMembers)
+        .values(members.map((m) => ({ channelId: row.id, userId: m.id })));
     }
     return row;
   });
@@ -163,7 +211,10 @@ export async function openDm(deps: ServiceDeps, actor: Actor, input: OpenDmInput
     await publishJoins(deps, created.id, members);
     return channelView(deps.db, actor, created.id);
   }
-  const [existing] = await deps.db.select({ id: channels.id }).from(channels).where(eq(channels.dmKey, dmKey));
+  const [existing] = await deps.db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(eq(channels.dmKey, dmKey));
   if (!existing) throw new Error('DM channel vanished after a conflict');
   // A member who left a DM is back in it when the same people open it again.
   await addMembership(deps, existing.id, { id: actor.userId, username: actor.username });
@@ -202,6 +253,12 @@ async function addMembership(deps: ServiceDeps, channelId: string, user: MemberR
 
 async function publishJoins(deps: ServiceDeps, channelId: string, members: MemberRef[], seq = 0) {
   for (const member of members) {
-    await deps.events.publish({ type: 'join', channelId, userId: member.id, username: member.username, seq });
+    await deps.events.publish({
+      type: 'join',
+      channelId,
+      userId: member.id,
+      username: member.username,
+      seq,
+    });
   }
 }

@@ -17,6 +17,10 @@ export async function openChannelStream(
 }
 
 /** Everything of the actor's own channels (membership is the access rule). */
-export function openUserSession(deps: ServiceDeps, actor: Actor, sink: SessionSink): Promise<UserSession> {
+export function openUserSession(
+  deps: ServiceDeps,
+  actor: Actor,
+  sink: SessionSink,
+): Promise<UserSession> {
   return UserSession.open(deps, actor, sink);
 }

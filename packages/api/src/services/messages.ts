@@ -1,7 +1,12 @@
 import { schema, isUniqueViolation, type Queryable } from '@chat/db';
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import { forbidden, notFound } from '../errors.js';
-import type { EditMessageInput, HistoryInput, MarkReadInput, SendMessageInput } from '../schemas/index.js';
+import type {
+  EditMessageInput,
+  HistoryInput,
+  MarkReadInput,
+  SendMessageInput,
+} from '../schemas/index.js';
 import { memberChannel, visibleChannel } from './access.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { iso, isoOrNull, type Message } from './views.js';
@@ -34,7 +39,11 @@ function toMessage({ message, username }: MessageRow): Message {
 }
 
 function selectMessages(q: Queryable) {
-  return q.select(messageColumns).from(messages).innerJoin(users, eq(users.id, messages.userId)).$dynamic();
+  return q
+    .select(messageColumns)
+    .from(messages)
+    .innerJoin(users, eq(users.id, messages.userId))
+    .$dynamic();
 }
 
 async function findMessage(q: Queryable, where: SQL): Promise<Message | undefined> {
@@ -53,7 +62,11 @@ export interface SendResult {
  * channel's counter inside the insert's transaction: the row lock orders concurrent senders,
  * and a failed insert rolls the counter back, so seqs are 1, 2, 3… with no gap.
  */
-export async function sendMessage(deps: ServiceDeps, actor: Actor, input: SendMessageInput): Promise<SendResult> {
+export async function sendMessage(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: SendMessageInput,
+): Promise<SendResult> {
   const previous = await findByClientMsgId(deps.db, actor, input.clientMsgId);
   if (previous) return { message: previous, created: false };
   let message: Message;
@@ -81,12 +94,18 @@ export async function sendMessage(deps: ServiceDeps, actor: Actor, input: SendMe
       await tx
         .update(channelMembers)
         .set({ lastReadSeq: sql`greatest(${channelMembers.lastReadSeq}, ${counter.seq})` })
-        .where(and(eq(channelMembers.channelId, input.channelId), eq(channelMembers.userId, actor.userId)));
+        .where(
+          and(
+            eq(channelMembers.channelId, input.channelId),
+            eq(channelMembers.userId, actor.userId),
+          ),
+        );
       return toMessage({ message: row, username: actor.username });
     });
   } catch (error) {
     // Another request with the same clientMsgId committed first: answer with its message.
-    const winner = isUniqueViolation(error) && (await findByClientMsgId(deps.db, actor, input.clientMsgId));
+    const winner =
+      isUniqueViolation(error) && (await findByClientMsgId(deps.db, actor, input.clientMsgId));
     if (winner) return { message: winner, created: false };
     throw error;
   }
@@ -96,7 +115,10 @@ export async function sendMessage(deps: ServiceDeps, actor: Actor, input: SendMe
 
 function findByClientMsgId(q: Queryable, actor: Actor, clientMsgId: string | undefined) {
   if (clientMsgId === undefined) return Promise.resolve(undefined);
-  return findMessage(q, and(eq(messages.userId, actor.userId), eq(messages.clientMsgId, clientMsgId)) as SQL);
+  return findMessage(
+    q,
+    and(eq(messages.userId, actor.userId), eq(messages.clientMsgId, clientMsgId)) as SQL,
+  );
 }
 
 export interface History {
@@ -109,7 +131,11 @@ export interface History {
  * below `before`, or the oldest above `after`. `hasMore` tells whether more lie beyond, in the
  * direction the page was read.
  */
-export async function history(deps: ServiceDeps, actor: Actor, input: HistoryInput): Promise<History> {
+export async function history(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: HistoryInput,
+): Promise<History> {
   await visibleChannel(deps.db, actor, input.channelId);
   return readHistory(deps.db, input);
 }
@@ -143,7 +169,11 @@ async function visibleMessage(deps: ServiceDeps, actor: Actor, messageId: string
   }
 }
 
-export async function editMessage(deps: ServiceDeps, actor: Actor, input: EditMessageInput): Promise<Message> {
+export async function editMessage(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: EditMessageInput,
+): Promise<Message> {
   const { message } = await visibleMessage(deps, actor, input.messageId);
   if (message.deleted) throw notFound('Message');
   if (message.userId !== actor.userId) throw forbidden('Only the author can edit a message');
@@ -153,7 +183,11 @@ export async function editMessage(deps: ServiceDeps, actor: Actor, input: EditMe
     .where(eq(messages.id, input.messageId));
   const updated = await findMessage(deps.db, eq(messages.id, input.messageId));
   if (!updated) throw notFound('Message');
-  await deps.events.publish({ type: 'message_updated', channelId: updated.channelId, message: updated });
+  await deps.events.publish({
+    type: 'message_updated',
+    channelId: updated.channelId,
+    message: updated,
+  });
   return updated;
 }
 
@@ -161,7 +195,11 @@ export async function editMessage(deps: ServiceDeps, actor: Actor, input: EditMe
  * Deletes for everyone (author, or the channel's creator; in a DM only the author, as whoever
  * opened it first is no moderator). The seq stays, the content goes.
  */
-export async function deleteMessage(deps: ServiceDeps, actor: Actor, messageId: string): Promise<void> {
+export async function deleteMessage(
+  deps: ServiceDeps,
+  actor: Actor,
+  messageId: string,
+): Promise<void> {
   const { message, channel } = await visibleMessage(deps, actor, messageId);
   const moderates = channel.kind === 'channel' && channel.createdBy === actor.userId;
   if (message.userId !== actor.userId && !moderates) {
@@ -173,19 +211,35 @@ export async function deleteMessage(deps: ServiceDeps, actor: Actor, messageId: 
     .set({ content: '', deletedAt: sql`now()` })
     .where(eq(messages.id, messageId));
   const deleted = await findMessage(deps.db, eq(messages.id, messageId));
-  if (deleted) await deps.events.publish({ type: 'message_deleted', channelId: deleted.channelId, message: deleted });
+  if (deleted)
+    await deps.events.publish({
+      type: 'message_deleted',
+      channelId: deleted.channelId,
+      message: deleted,
+    });
 }
 
 /** Moves the actor's read mark forward (never back, never past the last message). */
-export async function markRead(deps: ServiceDeps, actor: Actor, input: MarkReadInput): Promise<{ lastReadSeq: number }> {
+export async function markRead(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: MarkReadInput,
+): Promise<{ lastReadSeq: number }> {
   const channel = await memberChannel(deps.db, actor, input.channelId);
   const target = Math.min(input.seq, channel.lastSeq);
   const [row] = await deps.db
     .update(channelMembers)
     .set({ lastReadSeq: sql`greatest(${channelMembers.lastReadSeq}, ${target})` })
-    .where(and(eq(channelMembers.channelId, input.channelId), eq(channelMembers.userId, actor.userId)))
+    .where(
+      and(eq(channelMembers.channelId, input.channelId), eq(channelMembers.userId, actor.userId)),
+    )
     .returning({ lastReadSeq: channelMembers.lastReadSeq });
   if (!row) throw forbidden('Join the channel first');
-  await deps.events.publish({ type: 'read', channelId: input.channelId, userId: actor.userId, seq: row.lastReadSeq });
+  await deps.events.publish({
+    type: 'read',
+    channelId: input.channelId,
+    userId: actor.userId,
+    seq: row.lastReadSeq,
+  });
   return row;
 }

@@ -9,23 +9,31 @@ import type { UserStatus } from './views.js';
 const { users, channelMembers } = schema;
 
 export async function connectionOpened(deps: ServiceDeps, actor: Actor, connectionId: string) {
-  if (await deps.presence.connect(actor.userId, connectionId)) await announcePresence(deps, actor.userId);
+  if (await deps.presence.connect(actor.userId, connectionId))
+    await announcePresence(deps, actor.userId);
 }
 
 export async function connectionClosed(deps: ServiceDeps, actor: Actor, connectionId: string) {
-  if (await deps.presence.disconnect(actor.userId, connectionId)) await wentOffline(deps, [actor.userId]);
+  if (await deps.presence.disconnect(actor.userId, connectionId))
+    await wentOffline(deps, [actor.userId]);
 }
 
 /** Users whose last connection is gone (closed, or lost with a crashed instance). */
 export async function wentOffline(deps: ServiceDeps, userIds: string[]) {
   if (userIds.length === 0) return;
-  await deps.db.update(users).set({ lastSeen: sql`now()` }).where(inArray(users.id, userIds));
+  await deps.db
+    .update(users)
+    .set({ lastSeen: sql`now()` })
+    .where(inArray(users.id, userIds));
   for (const userId of userIds) await publishPresence(deps, userId, 'offline');
 }
 
 /** Tells the user's channels their chosen status, if they are connected. */
 export async function announcePresence(deps: ServiceDeps, userId: string) {
-  const [row] = await deps.db.select({ status: users.status }).from(users).where(eq(users.id, userId));
+  const [row] = await deps.db
+    .select({ status: users.status })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!row) return;
   // Someone with no connection is offline whatever they chose, and was already announced so.
   const connected = await deps.presence.connectedUserIds([userId]);
@@ -38,5 +46,6 @@ async function publishPresence(deps: ServiceDeps, userId: string, status: UserSt
     .from(channelMembers)
     .where(eq(channelMembers.userId, userId));
   const channelIds = memberships.map((m) => m.channelId);
-  if (channelIds.length > 0) await deps.events.publish({ type: 'presence', userId, status, channelIds });
+  if (channelIds.length > 0)
+    await deps.events.publish({ type: 'presence', userId, status, channelIds });
 }

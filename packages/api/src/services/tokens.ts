@@ -13,7 +13,10 @@ export interface TokenConfig {
   refreshTokenTtlSeconds: number;
 }
 
-export function tokenConfig(secret: string | Uint8Array, overrides: Partial<TokenConfig> = {}): TokenConfig {
+export function tokenConfig(
+  secret: string | Uint8Array,
+  overrides: Partial<TokenConfig> = {},
+): TokenConfig {
   return {
     secret: typeof secret === 'string' ? new TextEncoder().encode(secret) : secret,
     issuer: 'chat',

@@ -31,9 +31,18 @@ export class TypingThrottle {
 }
 
 /** Tells the channel that the actor is typing; false when throttled (nothing was sent). */
-export async function announceTyping(deps: ServiceDeps, actor: Actor, channelId: string): Promise<boolean> {
+export async function announceTyping(
+  deps: ServiceDeps,
+  actor: Actor,
+  channelId: string,
+): Promise<boolean> {
   await memberChannel(deps.db, actor, channelId);
   if (!deps.typing.take(actor.userId, channelId)) return false;
-  await deps.events.publish({ type: 'typing', channelId, userId: actor.userId, username: actor.username });
+  await deps.events.publish({
+    type: 'typing',
+    channelId,
+    userId: actor.userId,
+    username: actor.username,
+  });
   return true;
 }

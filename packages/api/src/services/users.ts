@@ -64,7 +64,12 @@ export async function listUsers(deps: ServiceDeps, input: ListUsersInput): Promi
     .where(and(...conditions))
     .orderBy(asc(sortKey), asc(users.id))
     .limit(input.limit + 1);
-  const page = toPage(rows, input.limit, (row) => row, (row) => [row.username.toLowerCase(), row.id]);
+  const page = toPage(
+    rows,
+    input.limit,
+    (row) => row,
+    (row) => [row.username.toLowerCase(), row.id],
+  );
   return { items: await toUsers(deps.presence, page.items), nextCursor: page.nextCursor };
 }
 

@@ -1,4 +1,13 @@
-import { bigint, boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns.js';
 import { users } from './users.js';
 
@@ -19,7 +28,10 @@ export const channels = pgTable(
     /** For DMs: the sorted member ids joined by ',' so one set of people has one DM channel. */
     dmKey: text(),
   },
-  (t) => [uniqueIndex('channels_dm_key_key').on(t.dmKey), index('channels_created_at_idx').on(t.createdAt)],
+  (t) => [
+    uniqueIndex('channels_dm_key_key').on(t.dmKey),
+    index('channels_created_at_idx').on(t.createdAt),
+  ],
 );
 
 export const channelMembers = pgTable(
