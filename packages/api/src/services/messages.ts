@@ -51,6 +51,10 @@ async function findMessage(q: Queryable, where: SQL): Promise<Message | undefine
   return row && toMessage(row);
 }
 
+const isMemberOf = (channelId: string, actor: Actor) =>
+  sql`exists (select 1 from ${channelMembers} where ${channelMembers.channelId} = ${channelId}
+    and ${channelMembers.userId} = ${actor.userId})`;
+
 export interface SendResult {
   message: Message;
   /** false when the clientMsgId was already used: the message is the first one sent with it. */
@@ -72,13 +76,16 @@ export async function sendMessage(
   let message: Message;
   try {
     message = await deps.db.transaction(async (tx) => {
-      await memberChannel(tx, actor, input.channelId);
+      // Only a member moves the counter: one statement checks and takes the seq.
       const [counter] = await tx
         .update(channels)
         .set({ lastSeq: sql`${channels.lastSeq} + 1` })
-        .where(eq(channels.id, input.channelId))
+        .where(and(eq(channels.id, input.channelId), isMemberOf(input.channelId, actor)))
         .returning({ seq: channels.lastSeq });
-      if (!counter) throw notFound('Channel');
+      if (!counter) {
+        await memberChannel(tx, actor, input.channelId); // says why: NOT_FOUND or FORBIDDEN
+        throw notFound('Channel');
+      }
       const [row] = await tx
         .insert(messages)
         .values({
