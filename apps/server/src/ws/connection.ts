@@ -2,7 +2,6 @@
 // in the order they came, so acks keep the order of the messages they acknowledge.
 import { randomUUID } from 'node:crypto';
 import {
-  AppError,
   channelsService,
   liveService,
   mentionPattern,
@@ -217,14 +216,13 @@ export class WsConnection {
 
   /** Persists, acks, and only then lets the channel's live messages (this one too) through. */
   private async sendMessage(message: Extract<ClientFrame, { type: 'message' }>) {
-    if (message.attachmentIds?.length)
-      throw new AppError('BAD_REQUEST', 'Attachments are not supported yet');
     const release = (await this.session?.hold(message.channel)) ?? (() => {});
     try {
       const result = await messagesService.sendMessage(this.deps, this.actor, {
         channelId: message.channel,
         content: message.content,
         clientMsgId: message.clientMsgId,
+        attachmentIds: message.attachmentIds,
       });
       const sent = result.message;
       this.send(

@@ -9,6 +9,8 @@ export const clientMsgId = text().min(1).max(128);
 export const sendMessageBody = z.object({
   content: messageContent,
   clientMsgId: clientMsgId.optional(),
+  /** Files uploaded before (POST /api/files) to attach to the message. */
+  attachmentIds: z.array(uuid).max(10).optional(),
 });
 export const sendMessageInput = sendMessageBody.extend({ channelId: uuid });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;

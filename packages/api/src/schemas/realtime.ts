@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { userStatus } from './auth.js';
 import { seq, text, uuid } from './common.js';
-import { clientMsgId, messageContent } from './messages.js';
+import { clientMsgId, messageContent, sendMessageBody } from './messages.js';
 
 export const reactionInput = z.object({
   messageId: uuid,
@@ -18,7 +18,7 @@ export const clientFrame = z.discriminatedUnion('type', [
     channel: uuid,
     content: messageContent,
     clientMsgId: clientMsgId.optional(),
-    attachmentIds: z.array(uuid).max(10).optional(),
+    attachmentIds: sendMessageBody.shape.attachmentIds,
   }),
   z.object({ type: z.literal('typing'), channel: uuid }),
   z.object({ type: z.literal('join'), channel: uuid }),

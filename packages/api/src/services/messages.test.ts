@@ -64,6 +64,19 @@ describe.each(testDatabaseKinds())('messages service on %s', (kind) => {
       });
     });
 
+    it('refuses attachments, which have no storage yet, without writing or numbering anything', async () => {
+      const channel = await createChannel(deps, alice);
+      await expect(
+        messages.sendMessage(deps, alice, {
+          channelId: channel.id,
+          content: 'with a file',
+          attachmentIds: [randomUUID()],
+        }),
+      ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      expect(await everything(alice, channel.id)).toEqual([]);
+      await expect(channels.getChannel(deps, alice, channel.id)).resolves.toMatchObject({ lastSeq: 0 });
+    });
+
     it('gives 100 concurrent sends from several users the seqs 1..100, with no gap and no duplicate', async () => {
       const senders = [alice, bob, carol];
       const channel = await createChannel(deps, alice, { memberIds: [bob.userId, carol.userId] });

@@ -1,6 +1,6 @@
 import { schema, isUniqueViolation, type Queryable } from '@chat/db';
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
-import { forbidden, notFound } from '../errors.js';
+import { badRequest, forbidden, notFound } from '../errors.js';
 import type {
   EditMessageInput,
   HistoryInput,
@@ -71,6 +71,7 @@ export async function sendMessage(
   actor: Actor,
   input: SendMessageInput,
 ): Promise<SendResult> {
+  if (input.attachmentIds?.length) throw badRequest('Attachments are not supported yet');
   const previous = await findByClientMsgId(deps.db, actor, input.clientMsgId);
   if (previous) return { message: previous, created: false };
   let message: Message;
