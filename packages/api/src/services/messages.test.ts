@@ -74,7 +74,9 @@ describe.each(testDatabaseKinds())('messages service on %s', (kind) => {
         }),
       ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
       expect(await everything(alice, channel.id)).toEqual([]);
-      await expect(channels.getChannel(deps, alice, channel.id)).resolves.toMatchObject({ lastSeq: 0 });
+      await expect(channels.getChannel(deps, alice, channel.id)).resolves.toMatchObject({
+        lastSeq: 0,
+      });
     });
 
     it('gives 100 concurrent sends from several users the seqs 1..100, with no gap and no duplicate', async () => {
