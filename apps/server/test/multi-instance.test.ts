@@ -6,7 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { createEmptyPostgresDatabase } from '@chat/db/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, stopAllServers, type StartedServer } from './server-process.js';
+import {
+  request,
+  startServer,
+  stopAllServers,
+  type Reply,
+  type StartedServer,
+} from './server-process.js';
 import { closeAllClients, ofType, WsClient, type Frame, type MessageFrame } from './ws-client.js';
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -38,29 +44,13 @@ interface ApiMessage {
   clientMsgId: string | null;
 }
 
-interface Reply<T> {
-  status: number;
-  body: T;
-}
-
-/** One JSON request over real HTTP, as any client of API.md would make it. */
-async function api<T = Record<string, unknown>>(
+/** One JSON request over real HTTP to one of the instances. */
+const api = <T = Record<string, unknown>>(
   instance: Instance,
   method: string,
   path: string,
-  { token, body }: { token?: string; body?: unknown } = {},
-): Promise<Reply<T>> {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(new URL(path, instance.url), {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+  options: { token?: string; body?: unknown } = {},
+): Promise<Reply<T>> => request<T>(instance.url, method, path, options);
 
 async function expectStatus<T>(reply: Promise<Reply<T>>, status: number, what: string): Promise<T> {
   const { status: actual, body } = await reply;

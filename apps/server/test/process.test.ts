@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEmptyPostgresDatabase } from '@chat/db/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runServerToExit, startServer, stopAllServers } from './server-process.js';
+import { request, runServerToExit, startServer, stopAllServers } from './server-process.js';
 
 const password = 'correct horse battery';
 const validJwtSecret = 'a-test-secret-that-is-long-enough-0123456789';
@@ -21,30 +21,6 @@ afterEach(stopAllServers);
 afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
-
-interface Reply<T> {
-  status: number;
-  body: T;
-}
-
-/** One JSON request with the global fetch, as any HTTP client would make it. */
-async function request<T = Record<string, unknown>>(
-  baseUrl: string,
-  method: string,
-  path: string,
-  { token, body }: { token?: string; body?: unknown } = {},
-): Promise<Reply<T>> {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(new URL(path, baseUrl), {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
 
 interface AuthBody {
   user: { id: string; username: string };

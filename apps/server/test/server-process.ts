@@ -228,3 +228,27 @@ function describeExit(exit: ServerExit | undefined): string {
   if (!exit) return 'still running';
   return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
 }
+
+export interface Reply<T> {
+  status: number;
+  body: T;
+}
+
+/** One JSON request with the global fetch, as any HTTP client would make it. */
+export async function request<T = Record<string, unknown>>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  { token, body }: { token?: string; body?: unknown } = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(new URL(path, baseUrl), {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
