@@ -26,6 +26,9 @@ export class UserSession {
   private readonly lastStatus = new Map<string, string>();
   private stopUserEvents: (() => void) | null = null;
   private closed = false;
+  /** Channels left while the session was opening (it reads memberships once, at the start). */
+  private readonly leftWhileOpening = new Set<string>();
+  private opening = true;
 
   private constructor(
     private readonly deps: ServiceDeps,
@@ -41,7 +44,11 @@ export class UserSession {
         session.onUserEvent(event),
       );
       const channelIds = await memberChannelIds(deps, actor);
-      await Promise.all(channelIds.map((id) => session.openChannel(id)));
+      // A leave heard while the memberships were being read may be newer than what they say.
+      const current = channelIds.filter((id) => !session.leftWhileOpening.has(id));
+      session.opening = false;
+      session.leftWhileOpening.clear();
+      await Promise.all(current.map((id) => session.openChannel(id)));
     } catch (error) {
       session.close();
       throw error;
@@ -110,11 +117,13 @@ export class UserSession {
   private onUserEvent(event: ChatEvent) {
     if (this.closed) return;
     if (event.type === 'join' && event.userId === this.actor.userId) {
+      this.leftWhileOpening.delete(event.channelId);
       // from the moment of joining: what was posted before is history, not news
       void this.openChannel(event.channelId, event.seq).catch(() => {});
       this.sink.event(event);
     } else if (event.type === 'leave' && event.userId === this.actor.userId) {
       this.closeChannel(event.channelId);
+      if (this.opening) this.leftWhileOpening.add(event.channelId);
       this.sink.event(event);
     }
   }
