@@ -68,10 +68,6 @@ export class ChannelStream {
     return stream;
   }
 
-  get position() {
-    return this.lastDelivered;
-  }
-
   /** Sends what came after `after` and was not sent yet (a client's resume). */
   async resume(after: number): Promise<void> {
     if (after >= this.deliveredFrom) return;

@@ -56,10 +56,6 @@ export class UserSession {
     return session;
   }
 
-  get channelIds() {
-    return [...this.streams.keys()];
-  }
-
   /**
    * Sends every message after each cursor that this connection has not had yet. Channels the
    * user is not a member of are skipped: they are none of this session's business.
