@@ -48,23 +48,28 @@ const t = initTRPC.context<Context>().create({
 });
 
 /**
- * Domain errors become TRPCErrors with the same code, a store that cannot be reached is
- * SERVICE_UNAVAILABLE (as on REST); anything else stays a 500.
+ * The TRPCError a transport-free failure stands for: a domain error keeps its code, a store
+ * that cannot be reached is SERVICE_UNAVAILABLE (as on REST); anything else is not mapped.
  */
-const mapDomainErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (result.ok) return result;
-  const cause = result.error.cause;
-  if (cause instanceof AppError) {
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
-  }
-  if (result.error.code === 'INTERNAL_SERVER_ERROR' && isUnavailable(cause)) {
-    throw new TRPCError({
+export function toTRPCError(cause: unknown): TRPCError | undefined {
+  if (cause instanceof AppError)
+    return new TRPCError({ code: cause.code, message: cause.message, cause });
+  if (isUnavailable(cause)) {
+    return new TRPCError({
       code: 'SERVICE_UNAVAILABLE',
       message: 'A backing service is unavailable; try again shortly',
       cause,
     });
   }
+  return undefined;
+}
+
+/** Services throw plain errors, which tRPC wraps as INTERNAL_SERVER_ERROR: give them their code. */
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok || result.error.code !== 'INTERNAL_SERVER_ERROR') return result;
+  const mapped = toTRPCError(result.error.cause);
+  if (mapped) throw mapped;
   return result;
 });
 

@@ -1,7 +1,6 @@
 // Live data over tRPC's WebSocket link: async-generator subscriptions whose message events are
 // tracked by seq, so wsLink's reconnect resumes from the last one with no gap and no duplicate.
-import { tracked, TRPCError, type TRPCRouterRecord } from '@trpc/server';
-import { AppError, isUnavailable } from '../errors.js';
+import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { AsyncQueue } from '../realtime/async-queue.js';
 import type { ClientEvent } from '../realtime/user-session.js';
 import { channelSubscriptionInput, statusInput, typingInput } from '../schemas/index.js';
@@ -10,7 +9,7 @@ import * as presence from '../services/presence.js';
 import { announceTyping } from '../services/typing.js';
 import * as users from '../services/users.js';
 import type { Message } from '../services/views.js';
-import { protectedProcedure } from '../trpc.js';
+import { protectedProcedure, toTRPCError } from '../trpc.js';
 
 export const realtimeRouter = {
   /**
@@ -146,15 +145,6 @@ async function domainErrors<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (cause) {
-    if (cause instanceof AppError)
-      throw new TRPCError({ code: cause.code, message: cause.message, cause });
-    if (isUnavailable(cause)) {
-      throw new TRPCError({
-        code: 'SERVICE_UNAVAILABLE',
-        message: 'A backing service is unavailable; try again shortly',
-        cause,
-      });
-    }
-    throw cause;
+    throw toTRPCError(cause) ?? cause;
   }
 }
