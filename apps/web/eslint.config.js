@@ -7,4 +7,10 @@ export default [
   ...base,
   { ...reactHooks.configs.flat.recommended, files: ['**/*.{ts,tsx}'] },
   { files: ['**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
+  // The browser tests run on Node and start the server with the test's environment, trimmed.
+  {
+    files: ['e2e/**'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: { 'no-restricted-properties': 'off' },
+  },
 ];

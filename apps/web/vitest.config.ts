@@ -1,6 +1,29 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// Unit tests of the client's pure logic: no DOM needed.
+// The browser tests need Debian's Chromium (.ci/run installs it). On a machine without it the
+// README's test command still runs everything else; the browser project is simply not there.
+const hasChromium = existsSync('/usr/bin/chromium');
+
 export default defineConfig({
-  test: { environment: 'node', include: ['src/**/*.test.ts'] },
+  test: {
+    projects: [
+      // Unit tests of the client's pure logic: no DOM needed.
+      { test: { name: 'unit', environment: 'node', include: ['src/**/*.test.ts'] } },
+      // The built server and client in a real Chromium (e2e/): slower, so longer limits.
+      ...(hasChromium
+        ? [
+            {
+              test: {
+                name: 'e2e',
+                environment: 'node',
+                include: ['e2e/**/*.e2e.test.ts'],
+                testTimeout: 60_000,
+                hookTimeout: 60_000,
+              },
+            },
+          ]
+        : []),
+    ],
+  },
 });
