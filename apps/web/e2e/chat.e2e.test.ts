@@ -1,11 +1,16 @@
 // The web client end to end: the built server and client, two people in two browser contexts,
 // asserting what each of them sees on the page.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request, startServer, type StartedServer } from '@chat/server/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser';
-import { postJson, startChatServer, type ChatServer } from './chat-server';
+
+/** The server serves the client from here; turbo builds it before the tests. */
+const builtClient = new URL('../dist/index.html', import.meta.url);
 
 const password = 'correct horse battery staple';
 
@@ -32,7 +37,8 @@ async function signIn(page: Page, username: string) {
 }
 
 describe('the web client, on the built server', () => {
-  let server: ChatServer | undefined;
+  let server: StartedServer | undefined;
+  let dataDir: string | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
 
@@ -46,13 +52,21 @@ describe('the web client, on the built server', () => {
   };
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startChatServer(), launchBrowser()]);
+    if (!existsSync(builtClient))
+      throw new Error('apps/web/dist is missing: build the web client first');
+    // embedded database in a fresh folder, as `pnpm start` runs it
+    dataDir = await mkdtemp(join(tmpdir(), 'chat-e2e-'));
+    [server, browser] = await Promise.all([
+      startServer({ env: { DATA_DIR: dataDir } }),
+      launchBrowser(),
+    ]);
   });
 
   afterAll(async () => {
     await Promise.all(contexts.map((context) => context.close()));
     await browser?.close();
-    await server?.stop();
+    await server?.process.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('lets two people chat live in a channel, and keeps the history', async () => {
@@ -66,11 +80,10 @@ describe('the web client, on the built server', () => {
     await ada.getByRole('heading', { name: 'No channel yet' }).waitFor();
 
     // Ben has an account already (made over REST)
-    await postJson(server.url, '/api/auth/register', {
-      username: 'ben',
-      email: 'ben@example.com',
-      password,
+    const registered = await request(server.url, 'POST', '/api/auth/register', {
+      body: { username: 'ben', email: 'ben@example.com', password },
     });
+    expect(registered.status).toBe(201);
 
     // Ada creates a public channel and writes in it: Enter sends
     await ada.getByRole('button', { name: 'Create a channel' }).click();
