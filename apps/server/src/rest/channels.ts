@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../plugins/auth.js';
 import type { RestOptions } from './index.js';
+import { idParams } from './params.js';
 
-const channelParams = z.object({ id: schemas.uuid });
 const memberParams = z.object({
   id: schemas.uuid,
   userId: z.union([z.literal('me'), schemas.uuid]),
@@ -25,12 +25,12 @@ export const channelRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
         channel: await channelsService.createChannel(deps, actorOf(request), request.body),
       }),
   );
-  app.get('/channels/:id', { schema: { tags, params: channelParams } }, async (request) => ({
+  app.get('/channels/:id', { schema: { tags, params: idParams } }, async (request) => ({
     channel: await channelsService.getChannel(deps, actorOf(request), request.params.id),
   }));
   app.post(
     '/channels/:id/members',
-    { schema: { tags, params: channelParams, body: addMemberBody } },
+    { schema: { tags, params: idParams, body: addMemberBody } },
     async (request) => {
       const actor = actorOf(request);
       const channelId = request.params.id;
@@ -53,7 +53,7 @@ export const channelRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
   );
   app.get(
     '/channels/:id/members',
-    { schema: { tags, params: channelParams, querystring: schemas.listChannelsInput } },
+    { schema: { tags, params: idParams, querystring: schemas.pageQuery } },
     (request) =>
       channelsService.listMembers(deps, actorOf(request), {
         channelId: request.params.id,

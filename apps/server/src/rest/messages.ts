@@ -1,17 +1,14 @@
 import { messagesService, schemas } from '@chat/api/server';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { actorOf } from '../plugins/auth.js';
 import type { RestOptions } from './index.js';
-
-const channelParams = z.object({ id: schemas.uuid });
-const messageParams = z.object({ id: schemas.uuid });
+import { idParams } from './params.js';
 
 export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps }) => {
   const tags = ['messages'];
   app.get(
     '/channels/:id/messages',
-    { schema: { tags, params: channelParams, querystring: schemas.historyQuery } },
+    { schema: { tags, params: idParams, querystring: schemas.historyQuery } },
     (request) =>
       messagesService.history(deps, actorOf(request), {
         channelId: request.params.id,
@@ -20,7 +17,7 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
   );
   app.post(
     '/channels/:id/messages',
-    { schema: { tags, params: channelParams, body: schemas.sendMessageBody } },
+    { schema: { tags, params: idParams, body: schemas.sendMessageBody } },
     async (request, reply) => {
       const result = await messagesService.sendMessage(deps, actorOf(request), {
         channelId: request.params.id,
@@ -31,7 +28,7 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
   );
   app.post(
     '/channels/:id/read',
-    { schema: { tags, params: channelParams, body: schemas.markReadBody } },
+    { schema: { tags, params: idParams, body: schemas.markReadBody } },
     (request) =>
       messagesService.markRead(deps, actorOf(request), {
         channelId: request.params.id,
@@ -40,7 +37,7 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
   );
   app.patch(
     '/messages/:id',
-    { schema: { tags, params: messageParams, body: schemas.editMessageBody } },
+    { schema: { tags, params: idParams, body: schemas.editMessageBody } },
     async (request) => ({
       message: await messagesService.editMessage(deps, actorOf(request), {
         messageId: request.params.id,
@@ -48,12 +45,8 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
       }),
     }),
   );
-  app.delete(
-    '/messages/:id',
-    { schema: { tags, params: messageParams } },
-    async (request, reply) => {
-      await messagesService.deleteMessage(deps, actorOf(request), request.params.id);
-      return reply.status(204).send();
-    },
-  );
+  app.delete('/messages/:id', { schema: { tags, params: idParams } }, async (request, reply) => {
+    await messagesService.deleteMessage(deps, actorOf(request), request.params.id);
+    return reply.status(204).send();
+  });
 };

@@ -2,9 +2,7 @@
 // several instances can overtake each other, and a broker can drop one; seqs have no gaps in
 // the database, so a missing seq is waited for briefly and then read from history.
 import type { Queryable } from '@chat/db';
-import { schema } from '@chat/db';
-import { eq } from 'drizzle-orm';
-import { readHistory } from '../services/messages.js';
+import { channelLastSeq, readHistory } from '../services/messages.js';
 import type { Message } from '../services/views.js';
 import type { ChannelEvent } from './events.js';
 
@@ -36,11 +34,7 @@ export class ChannelFeed {
 
   /** Reads where the channel stands; call once the broker subscription is live. */
   async start(): Promise<void> {
-    const [row] = await this.db
-      .select({ lastSeq: schema.channels.lastSeq })
-      .from(schema.channels)
-      .where(eq(schema.channels.id, this.channelId));
-    this.next = (row?.lastSeq ?? 0) + 1;
+    this.next = (await channelLastSeq(this.db, this.channelId)) + 1;
     for (const seq of this.pending.keys()) if (seq < this.next) this.pending.delete(seq);
     this.drain();
   }

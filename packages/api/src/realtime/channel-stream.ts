@@ -1,7 +1,7 @@
 // One consumer's view of one channel: backlog from a cursor, then live messages, in seq order,
 // none twice. Used by every realtime transport (the /ws protocol and tRPC subscriptions).
 import type { Queryable } from '@chat/db';
-import { readHistory } from '../services/messages.js';
+import { channelLastSeq, readHistory } from '../services/messages.js';
 import type { Message } from '../services/views.js';
 import type { ChannelEvent } from './events.js';
 import type { RealtimeHub } from './hub.js';
@@ -52,8 +52,7 @@ export class ChannelStream {
         },
       });
       if (after === undefined) {
-        const latest = await readHistory(db, { channelId, limit: 1 });
-        const now = latest.items[0]?.seq ?? 0;
+        const now = await channelLastSeq(db, channelId);
         stream.deliveredFrom = stream.lastDelivered = now;
       } else {
         stream.deliveredFrom = stream.lastDelivered = after;

@@ -139,7 +139,7 @@ export class UserSession {
         // published to each channel the user is in: several copies arrive, one is news
         if (this.lastStatus.get(event.userId) === event.status) return;
         this.lastStatus.set(event.userId, event.status);
-        this.sink.event({ type: 'presence', userId: event.userId, status: event.status });
+        this.sink.event(withoutChannels(event));
         return;
       }
       case 'message':
@@ -148,4 +148,20 @@ export class UserSession {
         this.sink.event(event);
     }
   }
+}
+
+type PresenceEvent = Extract<ChatEvent, { type: 'presence' }>;
+const clientPresence = new WeakMap<PresenceEvent, ClientEvent>();
+
+/**
+ * A presence event as clients see it (which channels the user is in is not theirs to know),
+ * made once per event, so every session on the instance shares one object and one frame.
+ */
+function withoutChannels(event: PresenceEvent): ClientEvent {
+  let shown = clientPresence.get(event);
+  if (!shown) {
+    shown = { type: 'presence', userId: event.userId, status: event.status };
+    clientPresence.set(event, shown);
+  }
+  return shown;
 }

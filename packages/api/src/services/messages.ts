@@ -148,6 +148,15 @@ export async function history(
   return readHistory(deps.db, input);
 }
 
+/** The seq of the newest message of a channel (0 for none yet). */
+export async function channelLastSeq(q: Queryable, channelId: string): Promise<number> {
+  const [row] = await q
+    .select({ lastSeq: channels.lastSeq })
+    .from(channels)
+    .where(eq(channels.id, channelId));
+  return row?.lastSeq ?? 0;
+}
+
 export async function readHistory(q: Queryable, input: HistoryInput): Promise<History> {
   const inChannel = eq(messages.channelId, input.channelId);
   const forward = input.after !== undefined;

@@ -6,11 +6,17 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import type { Actor, ServiceDeps } from './deps.js';
 import type { UserStatus } from './views.js';
 
+type ChosenStatus = Exclude<UserStatus, 'offline'>;
+
 const { users, channelMembers } = schema;
 
 export async function connectionOpened(deps: ServiceDeps, actor: Actor, connectionId: string) {
-  if (await deps.presence.connect(actor.userId, connectionId))
-    await announcePresence(deps, actor.userId);
+  if (!(await deps.presence.connect(actor.userId, connectionId))) return;
+  const [row] = await deps.db
+    .select({ status: users.status })
+    .from(users)
+    .where(eq(users.id, actor.userId));
+  if (row) await publishPresence(deps, actor.userId, row.status);
 }
 
 export async function connectionClosed(deps: ServiceDeps, actor: Actor, connectionId: string) {
@@ -28,16 +34,11 @@ export async function wentOffline(deps: ServiceDeps, userIds: string[]) {
   for (const userId of userIds) await publishPresence(deps, userId, 'offline');
 }
 
-/** Tells the user's channels their chosen status, if they are connected. */
-export async function announcePresence(deps: ServiceDeps, userId: string) {
-  const [row] = await deps.db
-    .select({ status: users.status })
-    .from(users)
-    .where(eq(users.id, userId));
-  if (!row) return;
+/** Tells the user's channels the status they just chose, if they are connected. */
+export async function statusChosen(deps: ServiceDeps, userId: string, status: ChosenStatus) {
   // Someone with no connection is offline whatever they chose, and was already announced so.
   const connected = await deps.presence.connectedUserIds([userId]);
-  if (connected.has(userId)) await publishPresence(deps, userId, row.status);
+  if (connected.has(userId)) await publishPresence(deps, userId, status);
 }
 
 async function publishPresence(deps: ServiceDeps, userId: string, status: UserStatus) {

@@ -5,7 +5,7 @@ import { notFound } from '../errors.js';
 import type { ListUsersInput, UpdateProfileInput } from '../schemas/index.js';
 import type { Page } from '../schemas/common.js';
 import type { Actor, ServiceDeps } from './deps.js';
-import { announcePresence } from './presence.js';
+import { statusChosen } from './presence.js';
 import { toUser, toUsers, userColumns, type OwnUser, type User } from './views.js';
 
 const { users } = schema;
@@ -39,7 +39,7 @@ export async function updateProfile(
   if (Object.keys(changes).length > 0) {
     await deps.db.update(users).set(changes).where(eq(users.id, actor.userId));
   }
-  if (input.status !== undefined) await announcePresence(deps, actor.userId);
+  if (input.status !== undefined) await statusChosen(deps, actor.userId, input.status);
   return me(deps, actor);
 }
 
