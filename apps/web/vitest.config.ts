@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { LeftOutReporter } from '@chat/vitest-config';
 import { defineConfig } from 'vitest/config';
 
 // The browser tests need Debian's Chromium (.ci/run installs it). On a machine without it the
@@ -7,6 +8,18 @@ const hasChromium = existsSync('/usr/bin/chromium');
 
 export default defineConfig({
   test: {
+    reporters: [
+      'default',
+      new LeftOutReporter(
+        hasChromium
+          ? undefined
+          : {
+              because: '/usr/bin/chromium is missing',
+              alsoLeftOut: 'the browser tests (apps/web/e2e)',
+              howToRun: 'apt-get install -y chromium, then npx --yes pnpm@10 test',
+            },
+      ),
+    ],
     projects: [
       // Unit tests of the client's pure logic: no DOM needed.
       { test: { name: 'unit', environment: 'node', include: ['src/**/*.test.ts'] } },
