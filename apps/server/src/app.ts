@@ -96,7 +96,8 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
       info: {
         title: 'Chat REST API',
         version: '1.0.0',
-        description: 'The REST shim of shared/API.md',
+        description:
+          "The REST shim of the service's contract: docs/API.md in its repository (REST and /ws).",
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
