@@ -14,9 +14,11 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { authService } from '@chat/api/server';
 import type { Config } from './env.js';
-import { healthRoutes } from './health.js';
-import errors, { toErrorResponse } from './plugins/errors.js';
+import { healthRoutes, storeGate } from './health.js';
+import { isClientFault, loggerOptions } from './logger.js';
+import errors, { describe, toErrorResponse } from './plugins/errors.js';
 import jsonBody from './plugins/json-body.js';
 import { restRoutes } from './rest/index.js';
 import {
@@ -41,7 +43,7 @@ export interface AppOptions {
 
 export async function buildApp({ config, runtime, logger, authRateLimits, wsLimits }: AppOptions) {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel },
+    logger: logger ?? loggerOptions(config.logLevel),
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -68,7 +70,9 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
           return reply.sendFile('index.html');
         }
       : undefined,
+    onUnavailable: (error) => runtime.reportFailure(error),
   });
+  app.addHook('onRequest', storeGate(runtime));
   await app.register(jsonBody);
   await app.register(helmet, {
     // Swagger UI and the web client load only their own files; nothing inline.
@@ -85,11 +89,20 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
       ? { redis: runtime.redis, nameSpace: `${config.redisKeyPrefix}rate-limit:` }
       : {}),
   });
-  const limitAuthAttempt = createAuthAttemptLimiter(app, {
-    ...defaultAuthRateLimits,
-    ...authRateLimits,
+  const limitAuthAttempt = createAuthAttemptLimiter(
+    app,
+    { ...defaultAuthRateLimits, ...authRateLimits },
+    (name) => authService.attemptKey(runtime.deps, name),
+  );
+  await app.register(websocket, {
+    options: { maxPayload: bodyLimit },
+    errorHandler: (error, socket, request) => {
+      // ws closes the socket itself (1009, 1007…) for what a peer sent wrong: its fault, not ours
+      if (isClientFault(error)) return request.log.debug({ reason: describe(error) }, 'ws fault');
+      request.log.error({ err: error }, 'websocket failed');
+      socket.terminate();
+    },
   });
-  await app.register(websocket, { options: { maxPayload: bodyLimit } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -127,6 +140,7 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
       app.log,
       effectiveWsLimits.maxBufferedBytes,
       limitAuthAttempt,
+      (error) => runtime.reportFailure(error),
     ),
   });
 

@@ -1,4 +1,4 @@
-// Limits on sign-in, registration and refresh attempts, per client address and per account name,
+// Limits on sign-in, registration and refresh attempts, per client address and per account,
 // for every transport (REST routes, tRPC over HTTP and over its WebSocket). The counters live in
 // @fastify/rate-limit's store: in memory, or in Redis (shared by all instances) when configured.
 import { RateLimitedError } from '@chat/api/server';
@@ -29,6 +29,8 @@ interface KeyedRequest {
 export function createAuthAttemptLimiter(
   app: FastifyInstance,
   limits: AuthRateLimits,
+  /** The key of the account a name stands for (username and email give the same). */
+  accountKey: (name: string) => Promise<string> = async (name) => name.toLowerCase(),
 ): AuthAttemptLimiter {
   const keyGenerator = (request: unknown) => (request as KeyedRequest).key;
   const perIp = app.createRateLimit({
@@ -50,6 +52,6 @@ export function createAuthAttemptLimiter(
   return async (ip, name) => {
     await check(perIp, `auth-ip:${ip}`, 'Too many attempts from this address');
     if (name)
-      await check(perName, `auth-name:${name.toLowerCase()}`, 'Too many attempts for this account');
+      await check(perName, `auth-${await accountKey(name)}`, 'Too many attempts for this account');
   };
 }

@@ -1,5 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { errorBody } from './plugins/errors.js';
+import type { Runtime } from './runtime.js';
 
 export const healthRoutes: FastifyPluginAsync<{ checkReady: () => Promise<void> }> = async (
   app,
@@ -11,10 +12,24 @@ export const healthRoutes: FastifyPluginAsync<{ checkReady: () => Promise<void> 
       await checkReady();
       return { status: 'ok' };
     } catch (error) {
-      request.log.warn({ err: error }, 'not ready');
+      request.log.warn({ reason: (error as Error).message }, 'not ready');
       return reply
         .status(503)
         .send(errorBody('SERVICE_UNAVAILABLE', 'A backing service is not answering'));
     }
   });
 };
+
+/** Paths served without the stores: health, the API's documentation, the web client's files. */
+const needsStores = (url: string) =>
+  /^\/(api|trpc|ws)(\/|\?|$)/.test(url) && !/^\/api\/(docs|openapi\.json)(\/|\?|$)/.test(url);
+
+/**
+ * An onRequest hook: while a store is known to be down, every request that needs it answers
+ * 503 at once (a /ws or tRPC upgrade is refused with 503) instead of waiting for its timeout.
+ */
+export function storeGate(runtime: Pick<Runtime, 'assertAvailable'>) {
+  return async (request: FastifyRequest) => {
+    if (needsStores(request.url)) runtime.assertAvailable();
+  };
+}

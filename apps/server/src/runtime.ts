@@ -4,12 +4,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   EventBus,
+  failFastRedisOptions,
   InMemoryPresence,
   InProcessBroker,
   presenceService,
   RealtimeHub,
   RedisBroker,
   RedisPresence,
+  serviceUnavailable,
   tokenConfig,
   TypingThrottle,
   type Broker,
@@ -20,6 +22,7 @@ import {
 import { Redis } from 'ioredis';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '@chat/db';
 import type { Config } from './env.js';
+import { StoreBreaker } from './store-breaker.js';
 
 export interface Runtime {
   deps: ServiceDeps;
@@ -28,7 +31,13 @@ export interface Runtime {
   presence: PresenceStore;
   /** With REDIS_URL: a connection for the rate limiters' shared counters. */
   redis: Redis | undefined;
-  /** Throws when a backing store does not answer. */
+  /** The circuit breakers of the networked stores (Postgres, Redis) this instance uses. */
+  breakers: StoreBreaker[];
+  /** Throws SERVICE_UNAVAILABLE at once while a store is known to be down. */
+  assertAvailable(): void;
+  /** Tells the breakers of a failed call, so a store that went away is noticed. */
+  reportFailure(error: unknown): void;
+  /** Throws SERVICE_UNAVAILABLE when a backing store does not answer within a second. */
   checkReady(): Promise<void>;
   close(): Promise<void>;
 }
@@ -39,6 +48,8 @@ export interface RuntimeOptions {
   tokenOverrides?: Partial<TokenConfig>;
   /** Where the Redis backends report connection errors. */
   log?: (message: string, error: unknown) => void;
+  /** Where a store going down or coming back is told (console.warn by default). */
+  notice?: (message: string) => void;
   /** Timings of the realtime hub (tests shorten them). */
   realtime?: ConstructorParameters<typeof RealtimeHub>[2];
 }
@@ -59,7 +70,7 @@ export async function createRuntime(
     const log = options.log ?? defaultLog;
     const { broker, presence } = realtimeBackends(config, log);
     const redis = config.redisUrl
-      ? new Redis(config.redisUrl, { connectionName: 'chat-rate-limit' })
+      ? new Redis(config.redisUrl, { ...failFastRedisOptions, connectionName: 'chat-rate-limit' })
       : undefined;
     redis?.on('error', (error) => log('redis rate limits', error));
     const events = new EventBus(broker);
@@ -79,19 +90,51 @@ export async function createRuntime(
     presence.onUsersOffline(
       (userIds) => void presenceService.wentOffline(deps, userIds).catch(() => {}),
     );
+    const notice = options.notice ?? defaultNotice;
+    const breakerOf = (name: string, probe: () => Promise<void>) =>
+      new StoreBreaker(name, probe, {
+        onChange: (open) =>
+          notice(open ? `${name} is unavailable: answering 503` : `${name} is back`),
+      });
+    const pingRedis = async () => void (await Promise.all([broker.ping(), redis?.ping()]));
+    // A moment for the connections to open, so the first requests do not find them connecting.
+    if (redis) await firstAnswer(pingRedis, 3_000);
+    const databaseBreaker =
+      database.kind === 'postgres' ? breakerOf('The database', () => database.ping()) : undefined;
+    // a lost connection is the first sign of a database that went away
+    database.onConnectionLost?.(() => databaseBreaker?.suspect());
+    const breakers = [
+      ...(databaseBreaker ? [databaseBreaker] : []),
+      ...(redis ? [breakerOf('Redis', pingRedis)] : []),
+    ];
     return {
       deps,
       database,
       events,
       presence,
       redis,
+      breakers,
+      assertAvailable: () => {
+        for (const breaker of breakers) breaker.assertClosed();
+      },
+      reportFailure: (error) => {
+        for (const breaker of breakers) breaker.report(error);
+      },
       checkReady: async () => {
-        await Promise.all([database.ping(), broker.ping()]);
+        // The embedded database and broker run in this process: they answer or are closed.
+        const embedded = [
+          ...(database.kind === 'pglite' ? [database.ping()] : []),
+          ...(redis ? [] : [broker.ping()]),
+        ];
+        const answers = await Promise.all(breakers.map((breaker) => breaker.check()));
+        await Promise.all(embedded);
+        if (answers.includes(false)) throw serviceUnavailable('A backing service is not answering');
       },
       close: async () => {
+        for (const breaker of breakers) breaker.stop();
         await presence.close();
         await events.broker.close();
-        await redis?.quit();
+        await redis?.quit().catch(() => redis.disconnect());
         if (ownsDatabase) await database.close();
       },
     };
@@ -101,7 +144,21 @@ export async function createRuntime(
   }
 }
 
+/** Resolves once `probe` succeeds, or after `timeoutMs`. */
+async function firstAnswer(probe: () => Promise<void>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (
+    !(await probe().then(
+      () => true,
+      () => false,
+    )) &&
+    Date.now() < deadline
+  )
+    await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 const defaultLog = (message: string, error: unknown) => console.error(message, error);
+const defaultNotice = (message: string) => console.warn(message);
 
 /** In-process by default; through Redis, shared by every instance, when REDIS_URL is set. */
 function realtimeBackends(

@@ -1,6 +1,7 @@
 import {
   appRouter,
   bearerToken,
+  RateLimitedError,
   verifyAccessToken,
   type Context,
   type ServiceDeps,
@@ -13,6 +14,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppRouter, SubscriberConnection } from '@chat/api/server';
 import { WebSocket } from 'ws';
 import type { AuthAttemptLimiter } from './auth-rate-limit.js';
+import { isClientFault } from './logger.js';
 
 /**
  * The tRPC context of an HTTP request or a WebSocket connection: the token comes from the
@@ -23,6 +25,7 @@ export function trpcOptions(
   log: FastifyBaseLogger,
   maxBufferedBytes: number,
   limitAuthAttempt: AuthAttemptLimiter,
+  onUnavailable: (error: unknown) => void = () => {},
 ): FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] {
   return {
     router: appRouter,
@@ -45,10 +48,20 @@ export function trpcOptions(
         connection: socket && slowConsumerGuard(socket, maxBufferedBytes, log),
       };
     },
+    // a rate-limited call over HTTP carries `retry-after`, as on REST
+    responseMeta: ({ errors }) => {
+      const limited = errors.find((error) => error.cause instanceof RateLimitedError);
+      if (!(limited?.cause instanceof RateLimitedError)) return {};
+      return { headers: { 'retry-after': String(limited.cause.retryAfterSeconds) } };
+    },
     onError: ({ error, path, req }) => {
+      if (error.code === 'SERVICE_UNAVAILABLE') onUnavailable(error.cause);
       if (error.code !== 'INTERNAL_SERVER_ERROR') return;
       // Over the WebSocket, tRPC hands over the raw IncomingMessage: no request logger there.
       const requestLog = (req as Partial<Pick<typeof req, 'log'>>).log ?? log;
+      // a socket error of tRPC's WebSocket (an oversized frame, invalid UTF-8) is the client's
+      if (isClientFault(error.cause))
+        return requestLog.debug({ reason: error.cause?.message }, 'tRPC socket fault');
       requestLog.error({ err: error, path }, 'tRPC procedure failed');
     },
   };

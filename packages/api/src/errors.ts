@@ -48,6 +48,9 @@ export const unauthorized = (message = 'Not authenticated') =>
 export const forbidden = (message: string) => new AppError('FORBIDDEN', message);
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 export const conflict = (message: string) => new AppError('CONFLICT', message);
+export const serviceUnavailable = (
+  message = 'A backing service is unavailable; try again shortly',
+) => new AppError('SERVICE_UNAVAILABLE', message);
 
 /** `{ path: "a.b", message }` items from zod's issues, as API.md shows them. */
 export function toValidationIssues(
@@ -73,12 +76,23 @@ const unavailableCodes = new Set([
   '57P03', // cannot connect now
 ]);
 
+// ioredis's own failures carry no code: a command refused while disconnected (the offline queue
+// is off), one that got no answer in commandTimeout, one dropped with its lost connection.
+const redisUnavailableMessages = new Set([
+  "Stream isn't writeable and enableOfflineQueue options is false",
+  'Command timed out',
+  'Connection is closed.',
+]);
+
 /** Whether an error (or one of its causes) says a backing store is down. */
 export function isUnavailable(error: unknown): boolean {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
+    if (e instanceof AppError) return e.code === 'SERVICE_UNAVAILABLE';
+    const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
     if (typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08')))
       return true;
+    if (name === 'MaxRetriesPerRequestError') return true;
+    if (typeof message === 'string' && redisUnavailableMessages.has(message)) return true;
   }
   return false;
 }

@@ -25,3 +25,4 @@ export type { UserSession, ClientEvent, SessionSink } from './realtime/user-sess
 export { mentionPattern } from './services/channel-views.js';
 export { RedisBroker } from './realtime/redis-broker.js';
 export { RedisPresence } from './realtime/redis-presence.js';
+export { failFastRedisOptions } from './realtime/redis-connection.js';

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { AppError, isUnavailable, toValidationIssues } from './errors.js';
+import { AppError, isUnavailable, RateLimitedError, toValidationIssues } from './errors.js';
 import type { Actor, ServiceDeps } from './services/deps.js';
 
 export interface Context {
@@ -43,7 +43,10 @@ const t = initTRPC.context<Context>().create({
         : error.code === 'INTERNAL_SERVER_ERROR' && !(cause instanceof AppError)
           ? 'Something went wrong on our side'
           : shape.message;
-    return { ...shape, message, data: { ...data, issues } };
+    // what REST sends as the `retry-after` header (the HTTP adapter sends that header too)
+    const retryAfterSeconds =
+      cause instanceof RateLimitedError ? cause.retryAfterSeconds : undefined;
+    return { ...shape, message, data: { ...data, issues, retryAfterSeconds } };
   },
 });
 

@@ -23,6 +23,8 @@ export interface DatabaseHandle {
   url?: string;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Postgres only: calls `listener` whenever a pooled connection closes or fails to open. */
+  onConnectionLost?(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -40,8 +42,21 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return openPglite(options.pgliteDir);
 }
 
+/** How long opening a Postgres connection may take before the query fails. */
+export const connectTimeoutSeconds = 1;
+
 function openPostgres(url: string, max: number): DatabaseHandle {
-  const client = postgres(url, { max, onnotice: () => {} });
+  const lostListeners: (() => void)[] = [];
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    // A server that does not answer (down, cut off) fails the request within seconds instead
+    // of the default 30; the server's circuit breaker then answers 503 at once until it is back.
+    connect_timeout: connectTimeoutSeconds,
+    onclose: () => {
+      for (const listener of lostListeners) listener();
+    },
+  });
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Database;
   return {
     db,
@@ -50,6 +65,7 @@ function openPostgres(url: string, max: number): DatabaseHandle {
     ping: async () => {
       await client`select 1`;
     },
+    onConnectionLost: (listener) => lostListeners.push(listener),
     close: () => client.end({ timeout: 5 }),
   };
 }

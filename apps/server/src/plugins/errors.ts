@@ -82,12 +82,21 @@ export interface ErrorsOptions {
    * per prefix, so anything else that wants one must come through here.
    */
   notFoundFallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+  /** Told of every error answered with 503, so the circuit breakers notice a store that went. */
+  onUnavailable?: (error: unknown) => void;
 }
 
-async function errorsPlugin(app: FastifyInstance, { notFoundFallback }: ErrorsOptions) {
+async function errorsPlugin(
+  app: FastifyInstance,
+  { notFoundFallback, onUnavailable }: ErrorsOptions,
+) {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { status, body } = toErrorResponse(error);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (status === 503) {
+      // an outage, not a bug: one line per request, without a stack trace
+      request.log.warn({ code: body.error.code, reason: describe(error) }, 'store unavailable');
+      onUnavailable?.(error);
+    } else if (status >= 500) request.log.error({ err: error }, 'request failed');
     if (error instanceof RateLimitedError)
       void reply.header('retry-after', error.retryAfterSeconds);
     return reply.status(status).send(body);
@@ -99,6 +108,13 @@ async function errorsPlugin(app: FastifyInstance, { notFoundFallback }: ErrorsOp
         .status(404)
         .send(errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
   );
+}
+
+/** The short reason of an error, for a log line. */
+export function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
 }
 
 export default fp(errorsPlugin, { fastify: '5.x', name: 'errors' });

@@ -20,7 +20,7 @@ import {
 } from '@chat/api/server';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { toErrorResponse } from '../plugins/errors.js';
+import { describe, toErrorResponse } from '../plugins/errors.js';
 import { errorFrame, eventFrame, frame, mentionFrame, messageFrame } from './frames.js';
 import { TokenBucket } from './rate-limiter.js';
 
@@ -95,6 +95,12 @@ export class WsConnection {
       for (const data of waiting) this.send(data);
       void this.work();
     } catch (error) {
+      if (toErrorResponse(error).status === 503) {
+        // a store went away between the upgrade and here: the client tries again later
+        this.log.warn({ reason: describe(error) }, 'could not start a /ws session');
+        this.socket.close(1013, 'a backing service is unavailable');
+        return;
+      }
       this.log.error({ err: error }, 'could not start a /ws session');
       this.socket.close(1011, 'could not start the session');
     }
@@ -171,7 +177,9 @@ export class WsConnection {
       await this.dispatch(parsed.data);
     } catch (error) {
       const { status, body } = toErrorResponse(error);
-      if (status >= 500)
+      if (status === 503)
+        this.log.warn({ reason: describe(error) }, '/ws frame: store unavailable');
+      else if (status >= 500)
         this.log.error({ err: error, frame: parsed.data.type }, '/ws frame failed');
       this.send(errorFrame(body.error.code, body.error.message, ref, body.error.issues));
     }

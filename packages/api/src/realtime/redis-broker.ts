@@ -64,8 +64,9 @@ export class RedisBroker implements Broker {
     this.reconnectListeners.push(listener);
   }
 
+  /** Both connections answer (PING is allowed in subscriber mode). */
   async ping(): Promise<void> {
-    await this.publisher.ping();
+    await Promise.all([this.publisher.ping(), this.subscriber.ping()]);
   }
 
   async publish(topic: string, payload: string): Promise<void> {

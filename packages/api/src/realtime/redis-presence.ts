@@ -16,6 +16,7 @@ import type { PresenceStore } from './presence.js';
 import {
   closeRedis,
   openRedis,
+  readyOrTimeout,
   reportTo,
   type ErrorReporter,
   type RedisConnection,
@@ -176,7 +177,10 @@ export class RedisPresence implements PresenceStore {
     this.redis = definePresenceScripts(
       openRedis(options.redis, { connectionName: 'chat-presence' }, this.onError),
     );
-    this.started = this.heartbeat();
+    // Commands fail at once while disconnected: the first heartbeat waits for the connection (a
+    // while), and every reconnect heartbeats at once, so this instance is back without delay.
+    this.started = readyOrTimeout(this.redis, 2_000).then(() => this.heartbeat());
+    this.redis.on('ready', () => void this.heartbeat());
     this.timer = setInterval(() => void this.heartbeat(), heartbeatMs).unref();
   }
 

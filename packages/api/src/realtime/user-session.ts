@@ -3,6 +3,7 @@
 import type { Actor, ServiceDeps } from '../services/deps.js';
 import type { Message } from '../services/views.js';
 import { memberChannelIds } from '../services/channels.js';
+import { memberChannel } from '../services/access.js';
 import { ChannelStream } from './channel-stream.js';
 import type { ChatEvent } from './events.js';
 
@@ -57,14 +58,19 @@ export class UserSession {
   }
 
   /**
-   * Sends every message after each cursor that this connection has not had yet. Channels the
-   * user is not a member of are skipped: they are none of this session's business.
+   * Sends every message after each cursor that this connection has not had yet. A channel the
+   * user is not a member of fails the call (NOT_FOUND, or FORBIDDEN for a public one), after
+   * the other channels were resumed.
    */
   async resume(cursors: Record<string, number>): Promise<void> {
+    const unknown: string[] = [];
     for (const [channelId, after] of Object.entries(cursors)) {
-      const stream = await this.streams.get(channelId);
-      await stream?.resume(after);
+      const stream = this.streams.get(channelId);
+      if (stream) await (await stream).resume(after);
+      else unknown.push(channelId);
     }
+    // a member whose stream is not open yet (a join on its way) resumes from the join instead
+    for (const channelId of unknown) await memberChannel(this.deps.db, this.actor, channelId);
   }
 
   /** Holds a channel's live messages back until released (an ack must precede them). */

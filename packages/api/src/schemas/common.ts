@@ -6,22 +6,34 @@ export const limits = {
   defaultPageSize: 50,
 } as const;
 
-export const uuid = z.uuid({ message: 'must be a UUID' });
+/**
+ * A UUID, in lower case whatever case it came in: ids are compared as strings (subscriptions,
+ * held streams, cursors), so `ABC…` and `abc…` must be the same id everywhere.
+ */
+export const uuid = z.uuid({ message: 'must be a UUID' }).transform((id) => id.toLowerCase());
 
 // JSON may carry a NUL character (`\u0000`), which Postgres refuses in text with an error (a
 // 500): every string that reaches the database is checked for it, as invalid input.
 const nulFree = (value: string) => !value.includes('\u0000');
 const nulMessage = 'must not contain NUL characters';
 
-/** A string Postgres can store and compare. */
-export const text = () => z.string().refine(nulFree, nulMessage);
+// JSON may also carry half of a surrogate pair (`\ud800`), which is no character at all: stored,
+// it would silently turn into U+FFFD. With the `u` flag the class matches only unpaired halves.
+const loneSurrogate = /[\uD800-\uDFFF]/u;
+const wellFormed = (value: string) => !loneSurrogate.test(value);
+const surrogateMessage = 'must be valid Unicode (it contains a lone surrogate)';
+
+/** A string Postgres can store and compare, exactly as it came. */
+export const text = () =>
+  z.string().refine(nulFree, nulMessage).refine(wellFormed, surrogateMessage);
 
 /** An absolute http(s) URL Postgres can store. */
 export const httpUrl = (maxLength: number) =>
   z
     .url({ protocol: /^https?$/ })
     .max(maxLength)
-    .refine(nulFree, nulMessage);
+    .refine(nulFree, nulMessage)
+    .refine(wellFormed, surrogateMessage);
 
 /** A `limit` that also arrives as a query-string number. */
 export const pageLimit = z.coerce

@@ -12,6 +12,17 @@ export const reactionInput = z.object({
 });
 export type ReactionInput = z.infer<typeof reactionInput>;
 
+/**
+ * Resume cursors by channel id. A `__proto__` key would vanish as the record is built (and the
+ * client be answered with silence): it is refused like any other key that is no channel id.
+ */
+const cursors = z
+  .unknown()
+  .refine((value) => !(value && typeof value === 'object' && Object.hasOwn(value, '__proto__')), {
+    message: 'must map channel ids to seqs ("__proto__" is not a channel id)',
+  })
+  .pipe(z.record(uuid, seq));
+
 export const clientFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('message'),
@@ -26,7 +37,7 @@ export const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('read'), channel: uuid, seq }),
   reactionInput.extend({ type: z.literal('reaction') }),
   z.object({ type: z.literal('presence'), status: userStatus }),
-  z.object({ type: z.literal('resume'), cursors: z.record(uuid, seq) }),
+  z.object({ type: z.literal('resume'), cursors }),
   z.object({ type: z.literal('ping') }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;

@@ -45,13 +45,28 @@ export async function register(deps: ServiceDeps, input: RegisterInput): Promise
   }
 }
 
-export async function login(deps: ServiceDeps, input: LoginInput): Promise<Session> {
-  const login = (input.username ?? input.email ?? '').toLowerCase();
-  const [row] = await deps.db
+/** The account a login names, by username or by email, in any case. */
+async function accountByLogin(q: Queryable, name: string) {
+  const login = name.toLowerCase();
+  const [row] = await q
     .select()
     .from(users)
     .where(or(sql`lower(${users.username}) = ${login}`, sql`lower(${users.email}) = ${login}`))
     .limit(1);
+  return row;
+}
+
+/**
+ * What sign-in attempts are counted under: the account's id when the name is a known username
+ * or email (so both count as one account), else the name itself.
+ */
+export async function attemptKey(deps: ServiceDeps, name: string): Promise<string> {
+  const row = await accountByLogin(deps.db, name);
+  return row ? `account:${row.id}` : `name:${name.toLowerCase()}`;
+}
+
+export async function login(deps: ServiceDeps, input: LoginInput): Promise<Session> {
+  const row = await accountByLogin(deps.db, input.username ?? input.email ?? '');
   // verifyPassword runs even for an unknown user, so timing does not tell which part was wrong
   const ok = await verifyPassword(row?.passwordHash, input.password);
   if (!row || !ok) throw wrongCredentials();
