@@ -1,8 +1,10 @@
 import {
+  AppError,
   appRouter,
+  authenticateAccessToken,
   bearerToken,
   RateLimitedError,
-  verifyAccessToken,
+  toTRPCError,
   type Context,
   type ServiceDeps,
 } from '@chat/api/server';
@@ -33,7 +35,7 @@ export function trpcOptions(
       const param = info.connectionParams?.token;
       const token =
         bearerToken(req.headers.authorization) ?? (typeof param === 'string' ? param : undefined);
-      const actor = token ? await verifyAccessToken(deps.tokens, token).catch(() => null) : null;
+      const actor = token ? await authenticateAccessToken(deps, token).catch(noActor) : null;
       // Over the WebSocket, `res` is the socket itself.
       const socket = res instanceof WebSocket ? res : undefined;
       // Over the WebSocket `req` is Node's raw request: no `ip` of Fastify's there.
@@ -65,6 +67,15 @@ export function trpcOptions(
       requestLog.error({ err: error, path }, 'tRPC procedure failed');
     },
   };
+}
+
+/**
+ * A token that does not stand is no actor (public procedures still answer, protected ones say
+ * UNAUTHORIZED); a database that cannot say is SERVICE_UNAVAILABLE, not a signed-out user.
+ */
+function noActor(error: unknown): null {
+  if (error instanceof AppError && error.code === 'UNAUTHORIZED') return null;
+  throw toTRPCError(error) ?? error;
 }
 
 /** tRPC's WebSocket handler sends without looking at backpressure: subscriptions look for it. */

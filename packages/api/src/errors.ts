@@ -1,3 +1,5 @@
+import { sqlState } from '@chat/db';
+
 // Domain errors. Services throw these; each transport maps the code through one table
 // (HTTP status + API.md body, TRPCError, /ws error frame).
 
@@ -95,4 +97,30 @@ export function isUnavailable(error: unknown): boolean {
     if (typeof message === 'string' && redisUnavailableMessages.has(message)) return true;
   }
   return false;
+}
+
+/**
+ * What the database refuses because of what a request asked for, as the domain error it is —
+ * the one table from SQLSTATE to a client's 4xx, for every transport. Nothing was written: the
+ * statement (and its transaction) failed as a whole.
+ */
+export function fromDatabaseError(error: unknown): AppError | undefined {
+  const state = sqlState(error);
+  if (!state) return undefined;
+  switch (state) {
+    case '23503': // foreign_key_violation: it refers to a row that is gone (a deleted user…)
+      return notFound('Something the request refers to');
+    case '23505': // unique_violation
+      return conflict('That already exists');
+    case '23502': // not_null_violation
+    case '23514': // check_violation
+      return badRequest('The request is missing or breaks a required value');
+    case '40001': // serialization_failure
+    case '40P01': // deadlock_detected
+      return new AppError('SERVICE_UNAVAILABLE', 'The database was busy; try again');
+  }
+  // class 22, data exception: a value Postgres cannot store (a NUL in a text, a date out of range)
+  if (state.startsWith('22'))
+    return badRequest('The request contains a value that cannot be stored');
+  return undefined;
 }

@@ -1,6 +1,11 @@
 // Everything a server (or a test) needs to run the API; the web client imports index.ts instead.
 export { appRouter, type AppRouter } from './root.js';
-export { createCallerFactory, type Context, type SubscriberConnection } from './trpc.js';
+export {
+  createCallerFactory,
+  toTRPCError,
+  type Context,
+  type SubscriberConnection,
+} from './trpc.js';
 export * from './errors.js';
 export * as schemas from './schemas/index.js';
 export * as authService from './services/auth.js';
@@ -9,6 +14,8 @@ export * as channelsService from './services/channels.js';
 export * as messagesService from './services/messages.js';
 export type { Actor, ServiceDeps, EventPublisher, PresenceReader } from './services/deps.js';
 export * from './services/tokens.js';
+export { authenticate as authenticateAccessToken } from './services/sessions.js';
+export * as accountsService from './services/accounts.js';
 export type * from './services/views.js';
 export type { Broker } from './realtime/broker.js';
 export { InProcessBroker } from './realtime/in-process-broker.js';

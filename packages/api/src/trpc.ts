@@ -1,6 +1,12 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { AppError, isUnavailable, RateLimitedError, toValidationIssues } from './errors.js';
+import {
+  AppError,
+  fromDatabaseError,
+  isUnavailable,
+  RateLimitedError,
+  toValidationIssues,
+} from './errors.js';
 import type { Actor, ServiceDeps } from './services/deps.js';
 
 export interface Context {
@@ -55,8 +61,13 @@ const t = initTRPC.context<Context>().create({
  * that cannot be reached is SERVICE_UNAVAILABLE (as on REST); anything else is not mapped.
  */
 export function toTRPCError(cause: unknown): TRPCError | undefined {
-  if (cause instanceof AppError)
-    return new TRPCError({ code: cause.code, message: cause.message, cause });
+  const domainError = cause instanceof AppError ? cause : fromDatabaseError(cause);
+  if (domainError)
+    return new TRPCError({
+      code: domainError.code,
+      message: domainError.message,
+      cause: domainError,
+    });
   if (isUnavailable(cause)) {
     return new TRPCError({
       code: 'SERVICE_UNAVAILABLE',

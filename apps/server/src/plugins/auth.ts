@@ -1,10 +1,10 @@
 // `request.actor` for routes that need a signed-in user: verified once, in an onRequest hook.
 import {
+  authenticateAccessToken,
   bearerToken,
   unauthorized,
-  verifyAccessToken,
   type Actor,
-  type TokenConfig,
+  type ServiceDeps,
 } from '@chat/api/server';
 import type { FastifyRequest } from 'fastify';
 
@@ -14,11 +14,11 @@ declare module 'fastify' {
   }
 }
 
-export function authenticate(tokens: TokenConfig) {
+export function authenticate(deps: ServiceDeps) {
   return async (request: FastifyRequest) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthorized('Missing bearer token');
-    request.actor = await verifyAccessToken(tokens, token);
+    request.actor = await authenticateAccessToken(deps, token);
   };
 }
 

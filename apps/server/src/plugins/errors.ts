@@ -2,12 +2,12 @@
 import {
   AppError,
   errorStatus,
+  fromDatabaseError,
   isUnavailable,
   RateLimitedError,
   type ErrorCode,
   type ValidationIssue,
 } from '@chat/api/server';
-import { sqlState } from '@chat/db';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -24,19 +24,13 @@ const codeOfStatus = new Map<number, ErrorCode>(
   Object.entries(errorStatus).map(([code, status]) => [status, code as ErrorCode]),
 );
 
-/**
- * SQLSTATE class 22, "data exception": Postgres refused a value it was handed (a NUL character
- * in a text, a date out of its range…). Every such value came from the request, and the
- * statement failed as a whole, so it is the client's 400 — never a 500 (nothing was written).
- */
-const isDataException = (error: unknown) => sqlState(error)?.startsWith('22') ?? false;
-
 /** The status and body a client gets for an error; 500 only for what no client can cause. */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
-  if (error instanceof AppError) {
+  const domainError = error instanceof AppError ? error : fromDatabaseError(error);
+  if (domainError) {
     return {
-      status: errorStatus[error.code],
-      body: errorBody(error.code, error.message, error.issues),
+      status: errorStatus[domainError.code],
+      body: errorBody(domainError.code, domainError.message, domainError.issues),
     };
   }
   const fastifyError = error as Partial<FastifyError>;
@@ -50,12 +44,6 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
   }
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return { status: 413, body: errorBody('PAYLOAD_TOO_LARGE', 'The request body is too large') };
-  }
-  if (isDataException(error)) {
-    return {
-      status: 400,
-      body: errorBody('BAD_REQUEST', 'The request contains a value that cannot be stored'),
-    };
   }
   if (isUnavailable(error)) {
     return {

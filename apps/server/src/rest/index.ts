@@ -22,7 +22,7 @@ export const restRoutes: FastifyPluginAsyncZod<Omit<RestOptions, 'authenticate'>
   const routeOptions: RestOptions = {
     deps: options.deps,
     limitAuthAttempt: options.limitAuthAttempt,
-    authenticate: authenticate(options.deps.tokens),
+    authenticate: authenticate(options.deps),
   };
   await app.register(authRoutes, routeOptions);
   // Everything else needs a signed-in user.

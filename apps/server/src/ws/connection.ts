@@ -81,6 +81,7 @@ export class WsConnection {
         message: (message) => this.deliver(message),
         event: (event) => this.sendEvent(event),
         writable: () => this.writable(),
+        revoked: () => this.socket.close(1008, 'access revoked'),
       });
       if (this.closed) return this.session.close();
       this.presenceRecorded = presenceService.connectionOpened(this.deps, this.actor, this.id);

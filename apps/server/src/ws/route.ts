@@ -1,5 +1,10 @@
 // The plain JSON WebSocket of API.md at /ws: authenticated on the upgrade (401 otherwise).
-import { bearerToken, unauthorized, verifyAccessToken, type ServiceDeps } from '@chat/api/server';
+import {
+  authenticateAccessToken,
+  bearerToken,
+  unauthorized,
+  type ServiceDeps,
+} from '@chat/api/server';
 import type { FastifyPluginAsync } from 'fastify';
 import { WsConnection, type WsLimits } from './connection.js';
 
@@ -31,7 +36,7 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, { deps, l
             ? query.token
             : bearerToken(request.headers.authorization);
         if (!token) throw unauthorized('Missing access token');
-        request.actor = await verifyAccessToken(deps.tokens, token);
+        request.actor = await authenticateAccessToken(deps, token);
       },
     },
     (socket, request) => {

@@ -16,7 +16,20 @@ export type ChatEvent =
       userId: string;
       op: 'add' | 'remove';
     }
+  /**
+   * To the user's own topic only: their access ended (deactivated, or the login `sessionId`
+   * was logged out; without it, every login). Their open streams on every instance close.
+   */
+  | { type: 'access_revoked'; userId: string; sessionId?: string }
   /** Sent to every channel the user is in; `channelIds` names them. */
   | { type: 'presence'; userId: string; status: UserStatus; channelIds: string[] };
 
 export type ChannelEvent = Extract<ChatEvent, { channelId: string }>;
+
+/** Whether an access_revoked event ends the streams of this actor. */
+export const revokesActor = (
+  event: Extract<ChatEvent, { type: 'access_revoked' }>,
+  actor: { userId: string; sessionId?: string },
+) =>
+  event.userId === actor.userId &&
+  (event.sessionId === undefined || event.sessionId === actor.sessionId);

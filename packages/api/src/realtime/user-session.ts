@@ -4,12 +4,13 @@ import type { Actor, ServiceDeps } from '../services/deps.js';
 import type { Message } from '../services/views.js';
 import { memberChannelIds } from '../services/channels.js';
 import { memberChannel } from '../services/access.js';
+import { unauthorized, type AppError } from '../errors.js';
 import { ChannelStream } from './channel-stream.js';
-import type { ChatEvent } from './events.js';
+import { revokesActor, type ChatEvent } from './events.js';
 
 /** What a client may see of an event: presence leaves out which channels the user is in. */
 export type ClientEvent =
-  | Exclude<ChatEvent, { type: 'message' | 'presence' }>
+  | Exclude<ChatEvent, { type: 'message' | 'presence' | 'access_revoked' }>
   | {
       type: 'presence';
       userId: string;
@@ -20,6 +21,8 @@ export interface SessionSink {
   message(message: Message): void;
   event(event: ClientEvent): void;
   writable?(): Promise<void>;
+  /** The user's access ended (deactivated or logged out): the session has closed itself. */
+  revoked?(error: AppError): void;
 }
 
 export class UserSession {
@@ -118,6 +121,12 @@ export class UserSession {
 
   private onUserEvent(event: ChatEvent) {
     if (this.closed) return;
+    if (event.type === 'access_revoked') {
+      if (!revokesActor(event, this.actor)) return;
+      this.close();
+      this.sink.revoked?.(unauthorized('Access revoked'));
+      return;
+    }
     if (event.type === 'join' && event.userId === this.actor.userId) {
       this.leftWhileOpening.delete(event.channelId);
       // from the moment of joining: what was posted before is history, not news
@@ -150,6 +159,8 @@ export class UserSession {
       }
       case 'message':
         return; // messages come in order through the channel stream
+      case 'access_revoked':
+        return; // only ever on the user's own topic
       default:
         this.sink.event(event);
     }

@@ -34,6 +34,7 @@ export const realtimeRouter = {
           message: (message) => queue.push(message),
           event: () => {},
           writable: () => queue.hasRoom(),
+          lost: (error) => queue.fail(toTRPCError(error) ?? error),
         },
         after,
       ),
@@ -65,6 +66,7 @@ export const realtimeRouter = {
       live.openUserSession(ctx.deps, ctx.actor, {
         message: () => {},
         event: (event) => queue.push(event),
+        revoked: (error) => queue.fail(toTRPCError(error) ?? error),
       }),
     );
     try {
@@ -110,6 +112,7 @@ export const realtimeRouter = {
         typing.set(event.userId, { username: event.username, timer });
         queue.push(null);
       },
+      lost: (error) => queue.fail(toTRPCError(error) ?? error),
     });
     const stream = await domainErrors(opening);
     // the first list tells the client the subscription is live

@@ -9,6 +9,8 @@ import type { TokenConfig } from './tokens.js';
 export interface Actor {
   userId: string;
   username: string;
+  /** The login (refresh-token family) the access token belongs to, when it names one. */
+  sessionId?: string;
 }
 
 /** Tells which users have an open connection right now, on any instance. */

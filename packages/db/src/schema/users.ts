@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, nullableTimestamp } from './columns.js';
 
 export const users = pgTable(
@@ -17,6 +17,14 @@ export const users = pgTable(
       .default('online'),
     createdAt: createdAt(),
     lastSeen: nullableTimestamp(),
+    /**
+     * Every access token carries the version it was signed under; bumping it (deactivation,
+     * password reset) makes all of the user's tokens invalid at once, on every instance.
+     */
+    tokenVersion: integer().notNull().default(0),
+    /** Set by an operator: the user can no longer sign in, and their tokens stop working. */
+    deactivatedAt: nullableTimestamp(),
+    isAdmin: boolean().notNull().default(false),
   },
   (t) => [
     // Names and addresses are unique regardless of case: "Alice" and "alice" are one person.
