@@ -4,7 +4,7 @@ import { defineConfig } from 'tsup';
 // everything from node_modules stays an import. So the runtime dependencies of @chat/api and
 // @chat/db are listed in this package's dependencies too, where the bundle can resolve them.
 export default defineConfig({
-  entry: ['src/main.ts'],
+  entry: { main: 'src/main.ts', 'admin/cli': 'src/admin/cli.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node20',
