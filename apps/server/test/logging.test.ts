@@ -89,7 +89,11 @@ describe.each(testDatabaseKinds())('the log on %s', (kind) => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const added = lines.slice(from);
     expect(added.length).toBeGreaterThan(0);
-    expect(levels().slice(from).filter((level) => level >= 50)).toEqual([]);
+    expect(
+      levels()
+        .slice(from)
+        .filter((level) => level >= 50),
+    ).toEqual([]);
     expect(added.join('\n')).not.toContain('"stack"');
   });
 });
