@@ -19,10 +19,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export interface TestAppOptions extends Pick<
-  AppOptions,
-  'authRateLimits' | 'wsLimits' | 'logger'
-> {
+export interface TestAppOptions extends Pick<AppOptions, 'authRateLimits' | 'wsLimits' | 'logger'> {
   /** Realtime hub timings (gap wait, typing expiry). */
   realtime?: RuntimeOptions['realtime'];
   /** A folder to serve as the built web client (by default the repository's, if built). */
