@@ -76,6 +76,17 @@ describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)(
       expect(send.value?.status).toBe(503);
       expect(send.value?.body.error?.code).toBe('SERVICE_UNAVAILABLE');
       expect(send.ms).toBeLessThan(1_500);
+      // signing in and tRPC calls get their prompt 503 too
+      for (const [method, path, body] of [
+        ['POST', '/api/auth/login', { username: 'someone', password: 'a password' }],
+        ['GET', '/trpc/channels.list', undefined],
+      ] as const) {
+        const answer = await timed(
+          request(instance.url, method, path, { token: alice.token, body }),
+        );
+        expect(answer.value?.status, path).toBe(503);
+        expect(answer.ms, path).toBeLessThan(1_500);
+      }
       // a new /ws connection is refused with 503 rather than left hanging
       const upgrade = await timed(connectReady(instance, bob));
       expect(String(upgrade.error)).toContain('HTTP 503');

@@ -84,6 +84,15 @@ describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)(
       expect([201, 503]).toContain(rest.value?.status);
       if (rest.value?.status === 503)
         expect(rest.value.body.error?.code).toBe('SERVICE_UNAVAILABLE');
+      // signing in and tRPC calls get their prompt 503 too
+      for (const [method, path, body] of [
+        ['POST', '/api/auth/login', { username: 'someone', password: 'a password' }],
+        ['GET', '/trpc/channels.list', undefined],
+      ] as const) {
+        const answer = await timed(request(a.url, method, path, { token: alice.token, body }));
+        expect(answer.value?.status, path).toBe(503);
+        expect(answer.ms, path).toBeLessThan(1_500);
+      }
       const outageAnswers = writerA.answers.length + writerB.answers.length;
       await writeFor(5_000 - (Date.now() - outageStart));
 

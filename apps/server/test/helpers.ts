@@ -19,7 +19,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export interface TestAppOptions extends Pick<AppOptions, 'authRateLimits' | 'wsLimits'> {
+export interface TestAppOptions extends Pick<AppOptions, 'authRateLimits' | 'wsLimits' | 'logger'> {
   /** Realtime hub timings (gap wait, typing expiry). */
   realtime?: RuntimeOptions['realtime'];
   /** A folder to serve as the built web client (by default the repository's, if built). */
@@ -38,7 +38,7 @@ export async function buildTestApp(
   const app = await buildApp({
     config,
     runtime,
-    logger: false,
+    logger: options.logger ?? false,
     authRateLimits: { perIp: 10_000, perUsername: 10_000, ...options.authRateLimits },
     wsLimits: options.wsLimits,
   });

@@ -71,7 +71,8 @@ export class WsConnection {
     socket.on('message', (data, isBinary) => this.receive(textOf(data), isBinary));
     socket.on('close', () => void this.stop());
     socket.on('pong', () => (this.answered = true));
-    socket.on('error', (error) => this.log.debug({ err: error }, 'socket error'));
+    // what the peer did wrong (ws closes the socket itself): one line, no stack trace
+    socket.on('error', (error) => this.log.debug({ reason: describe(error) }, 'socket error'));
   }
 
   /** Subscribes to the user's channels, says `ready`, then handles the frames that waited. */

@@ -6,6 +6,7 @@ import type { Broker } from './broker.js';
 import {
   closeRedis,
   openRedis,
+  readyOrTimeout,
   reportTo,
   type ErrorReporter,
   type RedisConnection,
@@ -36,6 +37,11 @@ export class RedisBroker implements Broker {
   private readonly onError: ErrorReporter;
   /** By channel (prefixed topic). */
   private readonly subscriptions = new Map<string, Subscription>();
+  /**
+   * The first connection of both clients (or a moment's wait for it): commands fail at once
+   * while disconnected, so the first ones wait for the connection the constructor opened.
+   */
+  private readonly started: Promise<unknown>;
 
   constructor(redis: RedisConnection, options: RedisBrokerOptions = {}) {
     this.prefix = options.keyPrefix ?? '';
@@ -51,6 +57,10 @@ export class RedisBroker implements Broker {
     this.subscriber.on('message', (channel: string, payload: string) =>
       this.dispatch(channel, payload),
     );
+    this.started = Promise.all([
+      readyOrTimeout(this.publisher, 2_000),
+      readyOrTimeout(this.subscriber, 2_000),
+    ]);
     let connectedBefore = false;
     this.subscriber.on('ready', () => {
       if (connectedBefore) for (const listener of this.reconnectListeners) listener();
@@ -66,10 +76,12 @@ export class RedisBroker implements Broker {
 
   /** Both connections answer (PING is allowed in subscriber mode). */
   async ping(): Promise<void> {
+    await this.started;
     await Promise.all([this.publisher.ping(), this.subscriber.ping()]);
   }
 
   async publish(topic: string, payload: string): Promise<void> {
+    await this.started;
     await this.publisher.publish(this.prefix + topic, payload);
   }
 
@@ -80,7 +92,10 @@ export class RedisBroker implements Broker {
     let subscription = this.subscriptions.get(channel);
     if (!subscription) {
       // Set synchronously, before any await, so a concurrent subscribe joins this SUBSCRIBE.
-      subscription = { listeners: new Set(), subscribed: this.subscriber.subscribe(channel) };
+      subscription = {
+        listeners: new Set(),
+        subscribed: this.started.then(() => this.subscriber.subscribe(channel)),
+      };
       this.subscriptions.set(channel, subscription);
     }
     subscription.listeners.add(entry);

@@ -234,7 +234,8 @@ export class RedisPresence implements PresenceStore {
 
   /** Never rejects: a failed heartbeat is reported and the next one tries again. */
   private heartbeat(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+    // while disconnected it would only fail; the reconnect ('ready') heartbeats at once
+    if (this.closed || this.redis.status !== 'ready') return Promise.resolve();
     this.beating ??= this.beat()
       .catch(this.onError)
       .finally(() => (this.beating = undefined));
