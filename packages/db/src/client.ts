@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { poolerClientOptions, type DatabasePooler } from './pooler.js';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -21,6 +22,10 @@ export interface DatabaseHandle {
   kind: 'postgres' | 'pglite';
   /** The server's URL (postgres only): migrations take a connection of their own. */
   url?: string;
+  /** A direct URL for migrations, when `url` goes through a pooler (postgres only). */
+  migrationUrl?: string | undefined;
+  /** The pooler in front of `url`, as declared (postgres only). */
+  pooler?: DatabasePooler | undefined;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -33,20 +38,30 @@ export interface OpenDatabaseOptions {
   pgliteDir?: string | undefined;
   /** Pool size for postgres-js. */
   maxConnections?: number;
+  /** `transaction` when databaseUrl leads to a transaction-mode pooler: nothing is prepared. */
+  pooler?: DatabasePooler | undefined;
+  /** A direct postgres:// URL for migrations (beside a pooled databaseUrl). */
+  migrationUrl?: string | undefined;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
   return openPglite(options.pgliteDir);
 }
 
-function openPostgres(url: string, max: number): DatabaseHandle {
-  const client = postgres(url, { max, onnotice: () => {} });
+function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle {
+  const client = postgres(url, {
+    max: options.maxConnections ?? 10,
+    onnotice: () => {},
+    ...poolerClientOptions(options.pooler),
+  });
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Database;
   return {
     db,
     kind: 'postgres',
     url,
+    migrationUrl: options.migrationUrl,
+    pooler: options.pooler,
     ping: async () => {
       await client`select 1`;
     },
