@@ -27,6 +27,14 @@ const envSchema = z
     DATA_DIR: z.string().min(1).optional(),
     DATABASE_URL: urlOf(['postgres', 'postgresql'], 'must be a postgres:// URL').optional(),
     REDIS_URL: urlOf(['redis', 'rediss'], 'must be a redis:// URL').optional(),
+    // managed services: a transaction-mode pooler in front of DATABASE_URL, a direct URL beside it
+    DATABASE_POOLER: z
+      .enum(['transaction'], 'must be `transaction` (or unset for a direct connection)')
+      .optional(),
+    DATABASE_MIGRATION_URL: urlOf(
+      ['postgres', 'postgresql'],
+      'must be a postgres:// URL',
+    ).optional(),
     JWT_SECRET: z
       .string()
       .refine((s) => Buffer.byteLength(s) >= 32, 'must be at least 32 bytes long')
@@ -53,6 +61,10 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** `transaction` when DATABASE_URL leads to a transaction-mode pooler (PgBouncer, Supabase). */
+  databasePooler: 'transaction' | undefined;
+  /** A direct connection for migrations, beside a pooled DATABASE_URL. */
+  databaseMigrationUrl: string | undefined;
   jwtSecret: string | undefined;
   logLevel: (typeof logLevels)[number];
   /** Put before every Redis key and channel, so deployments can share one Redis. */
@@ -84,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(e.DATA_DIR ?? join(repoRoot, '.data')),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    databasePooler: e.DATABASE_POOLER,
+    databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
     jwtSecret: e.JWT_SECRET,
     logLevel: e.LOG_LEVEL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,

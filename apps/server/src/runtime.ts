@@ -63,6 +63,8 @@ export async function createRuntime(
     options.database ??
     (await openDatabase({
       databaseUrl: config.databaseUrl,
+      pooler: config.databasePooler,
+      migrationUrl: config.databaseMigrationUrl,
       pgliteDir: join(config.dataDir, 'pglite'),
     }));
   try {

@@ -18,6 +18,8 @@ const configVariables = [
   'HOST',
   'DATA_DIR',
   'DATABASE_URL',
+  'DATABASE_POOLER',
+  'DATABASE_MIGRATION_URL',
   'REDIS_URL',
   'JWT_SECRET',
   'REDIS_KEY_PREFIX',

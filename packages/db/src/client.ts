@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { poolerClientOptions, type DatabasePooler } from './pooler.js';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -21,6 +22,10 @@ export interface DatabaseHandle {
   kind: 'postgres' | 'pglite';
   /** The server's URL (postgres only): migrations take a connection of their own. */
   url?: string;
+  /** A direct URL for migrations, when `url` goes through a pooler (postgres only). */
+  migrationUrl?: string | undefined;
+  /** The pooler in front of `url`, as declared (postgres only). */
+  pooler?: DatabasePooler | undefined;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   /** Postgres only: calls `listener` whenever a pooled connection closes or fails to open. */
@@ -35,21 +40,26 @@ export interface OpenDatabaseOptions {
   pgliteDir?: string | undefined;
   /** Pool size for postgres-js. */
   maxConnections?: number;
+  /** `transaction` when databaseUrl leads to a transaction-mode pooler: nothing is prepared. */
+  pooler?: DatabasePooler | undefined;
+  /** A direct postgres:// URL for migrations (beside a pooled databaseUrl). */
+  migrationUrl?: string | undefined;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
   return openPglite(options.pgliteDir);
 }
 
 /** How long opening a Postgres connection may take before the query fails. */
 export const connectTimeoutSeconds = 1;
 
-function openPostgres(url: string, max: number): DatabaseHandle {
+function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   const lostListeners: (() => void)[] = [];
   const client = postgres(url, {
-    max,
+    max: options.maxConnections ?? 10,
     onnotice: () => {},
+    ...poolerClientOptions(options.pooler),
     // A server that does not answer (down, cut off) fails the request within seconds instead
     // of the default 30; the server's circuit breaker then answers 503 at once until it is back.
     connect_timeout: connectTimeoutSeconds,
@@ -62,6 +72,8 @@ function openPostgres(url: string, max: number): DatabaseHandle {
     db,
     kind: 'postgres',
     url,
+    migrationUrl: options.migrationUrl,
+    pooler: options.pooler,
     ping: async () => {
       await client`select 1`;
     },

@@ -6,6 +6,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { DatabaseHandle } from './client.js';
+import { assertPoolerDeclared, poolerClientOptions, type DatabasePooler } from './pooler.js';
 
 // Resolved through the package rather than this file, so it also holds in the server's bundle.
 export const migrationsFolder = join(
@@ -13,13 +14,19 @@ export const migrationsFolder = join(
   'migrations',
 );
 
-/** Applies every committed migration that has not run yet. Safe to call on every start. */
+/**
+ * Applies every committed migration that has not run yet. Safe to call on every start. On
+ * PostgreSQL it first refuses a transaction pooler in front of the database that nobody declared
+ * (see pooler.ts), so a server never starts where its acks could go without rows.
+ */
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   if (handle.kind === 'pglite') {
     await migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder });
   } else {
     if (!handle.url) throw new Error('a postgres handle without its url');
-    await migratePostgresExclusively(handle.url);
+    await assertPoolerDeclared(handle.url, handle.pooler);
+    if (handle.migrationUrl) await migratePostgresExclusively(handle.migrationUrl, undefined);
+    else await migratePostgresExclusively(handle.url, handle.pooler);
   }
 }
 
@@ -28,15 +35,18 @@ const migrationLockKey = 727_001;
 
 /**
  * Instances starting together would run the same migration twice; they take turns on an
- * advisory lock, so the first applies what is new and the others find nothing left to do.
- * One connection (max: 1) holds the lock and runs the migration.
+ * advisory lock, so the first applies what is new and the others find nothing left to do. The
+ * lock is a transaction's (pg_advisory_xact_lock), held by one connection's open transaction
+ * while a second connection migrates: a session lock would not survive a transaction pooler,
+ * which hands each statement to any server process.
  */
-async function migratePostgresExclusively(url: string) {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+async function migratePostgresExclusively(url: string, pooler: DatabasePooler | undefined) {
+  const client = postgres(url, { max: 2, onnotice: () => {}, ...poolerClientOptions(pooler) });
   try {
-    await client`select pg_advisory_lock(${migrationLockKey})`;
-    await migratePostgres(drizzlePostgres(client), { migrationsFolder });
-    await client`select pg_advisory_unlock(${migrationLockKey})`;
+    await client.begin(async (lock) => {
+      await lock`select pg_advisory_xact_lock(${migrationLockKey})`;
+      await migratePostgres(drizzlePostgres(client), { migrationsFolder });
+    });
   } finally {
     await client.end({ timeout: 5 });
   }

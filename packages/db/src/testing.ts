@@ -27,7 +27,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   const { adminUrl, url, name } = uniqueDatabaseUrl();
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
-  const handle = await openDatabase({ databaseUrl: url });
+  const handle = await openDatabase(openOptions(url));
   await migrateDatabase(handle);
   return {
     ...handle,
@@ -55,6 +55,21 @@ export async function createEmptyPostgresDatabase(): Promise<{
       await admin.end();
     },
   };
+}
+
+/**
+ * Set by the PgBouncer test to run a whole suite through a transaction pooler: test databases
+ * are created over DATABASE_URL, then used (and migrated) through this URL's host and port.
+ */
+const poolerUrl = process.env.TEST_DATABASE_POOLER_URL;
+
+function openOptions(url: string) {
+  if (!poolerUrl) return { databaseUrl: url };
+  const pooled = new URL(url);
+  const pooler = new URL(poolerUrl);
+  pooled.hostname = pooler.hostname;
+  pooled.port = pooler.port;
+  return { databaseUrl: pooled.toString(), pooler: 'transaction' as const };
 }
 
 function uniqueDatabaseUrl() {
