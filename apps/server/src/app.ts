@@ -16,6 +16,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './env.js';
 import { healthRoutes } from './health.js';
+import { hookRoutes } from './hooks.js';
 import errors, { toErrorResponse } from './plugins/errors.js';
 import jsonBody from './plugins/json-body.js';
 import { restRoutes } from './rest/index.js';
@@ -28,6 +29,11 @@ import type { Runtime } from './runtime.js';
 import { trpcOptions } from './trpc.js';
 import { defaultWsLimits, type WsLimits } from './ws/connection.js';
 import { wsRoute } from './ws/route.js';
+import {
+  createWebhookLimiter,
+  defaultWebhookRateLimit,
+  type WebhookRateLimit,
+} from './webhook-rate-limit.js';
 
 export const bodyLimit = 64 * 1024;
 
@@ -37,9 +43,17 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   authRateLimits?: Partial<AuthRateLimits>;
   wsLimits?: Partial<WsLimits>;
+  webhookRateLimit?: Partial<WebhookRateLimit>;
 }
 
-export async function buildApp({ config, runtime, logger, authRateLimits, wsLimits }: AppOptions) {
+export async function buildApp({
+  config,
+  runtime,
+  logger,
+  authRateLimits,
+  wsLimits,
+  webhookRateLimit,
+}: AppOptions) {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     genReqId: (request) => {
@@ -114,6 +128,14 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
     prefix: '/api',
     deps: runtime.deps,
     limitAuthAttempt,
+  });
+  await app.register(hookRoutes, {
+    deps: runtime.deps,
+    limitWebhook: createWebhookLimiter(
+      { ...defaultWebhookRateLimit, ...webhookRateLimit },
+      runtime.redis,
+      config.redisKeyPrefix,
+    ),
   });
   const effectiveWsLimits = { ...defaultWsLimits, ...wsLimits };
   await app.register(wsRoute, { deps: runtime.deps, limits: effectiveWsLimits });

@@ -1,7 +1,7 @@
 import {
   appRouter,
+  authenticateBearer,
   bearerToken,
-  verifyAccessToken,
   type Context,
   type ServiceDeps,
 } from '@chat/api/server';
@@ -13,6 +13,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppRouter, SubscriberConnection } from '@chat/api/server';
 import { WebSocket } from 'ws';
 import type { AuthAttemptLimiter } from './auth-rate-limit.js';
+import { closeOnRevocation } from './close-on-revocation.js';
 
 /**
  * The tRPC context of an HTTP request or a WebSocket connection: the token comes from the
@@ -30,9 +31,10 @@ export function trpcOptions(
       const param = info.connectionParams?.token;
       const token =
         bearerToken(req.headers.authorization) ?? (typeof param === 'string' ? param : undefined);
-      const actor = token ? await verifyAccessToken(deps.tokens, token).catch(() => null) : null;
+      const actor = token ? await authenticateBearer(deps, token).catch(() => null) : null;
       // Over the WebSocket, `res` is the socket itself.
       const socket = res instanceof WebSocket ? res : undefined;
+      if (socket && actor) closeOnRevocation(deps, actor, socket, log);
       // Over the WebSocket `req` is Node's raw request: no `ip` of Fastify's there.
       const ip =
         ('ip' in req ? req.ip : undefined) ??

@@ -19,7 +19,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export interface TestAppOptions extends Pick<AppOptions, 'authRateLimits' | 'wsLimits'> {
+export interface TestAppOptions
+  extends Pick<AppOptions, 'authRateLimits' | 'wsLimits' | 'webhookRateLimit'> {
   /** Realtime hub timings (gap wait, typing expiry). */
   realtime?: RuntimeOptions['realtime'];
   /** A folder to serve as the built web client (by default the repository's, if built). */
@@ -41,6 +42,7 @@ export async function buildTestApp(
     logger: false,
     authRateLimits: { perIp: 10_000, perUsername: 10_000, ...options.authRateLimits },
     wsLimits: options.wsLimits,
+    webhookRateLimit: options.webhookRateLimit,
   });
   await app.ready();
   return {
@@ -126,11 +128,13 @@ export const messageKeys = [
   'createdAt',
   'deleted',
   'editedAt',
+  'iconUrl',
   'id',
   'reactions',
   'seq',
   'userId',
   'username',
+  'webhookId',
 ];
 
 export interface ErrorResponseBody {

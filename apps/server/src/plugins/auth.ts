@@ -1,10 +1,10 @@
 // `request.actor` for routes that need a signed-in user: verified once, in an onRequest hook.
 import {
+  authenticateBearer,
   bearerToken,
   unauthorized,
-  verifyAccessToken,
   type Actor,
-  type TokenConfig,
+  type ServiceDeps,
 } from '@chat/api/server';
 import type { FastifyRequest } from 'fastify';
 
@@ -14,11 +14,12 @@ declare module 'fastify' {
   }
 }
 
-export function authenticate(tokens: TokenConfig) {
+/** An access token (JWT) or a personal access token, as `Authorization: Bearer`. */
+export function authenticate(deps: ServiceDeps) {
   return async (request: FastifyRequest) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthorized('Missing bearer token');
-    request.actor = await verifyAccessToken(tokens, token);
+    request.actor = await authenticateBearer(deps, token);
   };
 }
 

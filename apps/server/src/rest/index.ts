@@ -5,6 +5,7 @@ import type { AuthAttemptLimiter } from '../auth-rate-limit.js';
 import { authenticate } from '../plugins/auth.js';
 import { authRoutes } from './auth.js';
 import { channelRoutes } from './channels.js';
+import { integrationRoutes } from './integrations.js';
 import { messageRoutes } from './messages.js';
 import { userRoutes } from './users.js';
 
@@ -22,7 +23,7 @@ export const restRoutes: FastifyPluginAsyncZod<Omit<RestOptions, 'authenticate'>
   const routeOptions: RestOptions = {
     deps: options.deps,
     limitAuthAttempt: options.limitAuthAttempt,
-    authenticate: authenticate(options.deps.tokens),
+    authenticate: authenticate(options.deps),
   };
   await app.register(authRoutes, routeOptions);
   // Everything else needs a signed-in user.
@@ -31,5 +32,6 @@ export const restRoutes: FastifyPluginAsyncZod<Omit<RestOptions, 'authenticate'>
     await protectedApp.register(userRoutes, routeOptions);
     await protectedApp.register(channelRoutes, routeOptions);
     await protectedApp.register(messageRoutes, routeOptions);
+    await protectedApp.register(integrationRoutes, routeOptions);
   });
 };

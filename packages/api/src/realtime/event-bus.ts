@@ -9,6 +9,7 @@ export const userTopic = (userId: string) => `user:${userId}`;
 
 export function topicsOf(event: ChatEvent): string[] {
   if (event.type === 'presence') return event.channelIds.map(channelTopic);
+  if (event.type === 'access_token_revoked') return [userTopic(event.userId)];
   const topics = [channelTopic(event.channelId)];
   // The user's own connections learn of their joins and leaves, to start or stop listening.
   if (event.type === 'join' || event.type === 'leave') topics.push(userTopic(event.userId));

@@ -17,6 +17,8 @@ export type ChatEvent =
       op: 'add' | 'remove';
     }
   /** Sent to every channel the user is in; `channelIds` names them. */
-  | { type: 'presence'; userId: string; status: UserStatus; channelIds: string[] };
+  | { type: 'presence'; userId: string; status: UserStatus; channelIds: string[] }
+  /** To the owner's topic: connections signed in with that personal access token close. */
+  | { type: 'access_token_revoked'; userId: string; tokenId: string };
 
 export type ChannelEvent = Extract<ChatEvent, { channelId: string }>;

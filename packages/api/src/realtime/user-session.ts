@@ -8,7 +8,7 @@ import type { ChatEvent } from './events.js';
 
 /** What a client may see of an event: presence leaves out which channels the user is in. */
 export type ClientEvent =
-  | Exclude<ChatEvent, { type: 'message' | 'presence' }>
+  | Exclude<ChatEvent, { type: 'message' | 'presence' | 'access_token_revoked' }>
   | {
       type: 'presence';
       userId: string;
@@ -144,6 +144,8 @@ export class UserSession {
       }
       case 'message':
         return; // messages come in order through the channel stream
+      case 'access_token_revoked':
+        return; // the transports watch for it themselves, on the user's topic
       default:
         this.sink.event(event);
     }

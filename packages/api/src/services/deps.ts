@@ -9,6 +9,8 @@ import type { TokenConfig } from './tokens.js';
 export interface Actor {
   userId: string;
   username: string;
+  /** Set when the caller signed in with a personal access token: its sockets close on revoke. */
+  accessTokenId?: string;
 }
 
 /** Tells which users have an open connection right now, on any instance. */

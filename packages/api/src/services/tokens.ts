@@ -63,5 +63,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 export const newRefreshToken = () => randomBytes(32).toString('base64url');
 
-export const digestRefreshToken = (token: string) =>
-  createHash('sha256').update(token).digest('hex');
+/** SHA-256 (hex) of a stored secret: refresh tokens, personal access tokens, webhook secrets. */
+export const digestSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+export const digestRefreshToken = digestSecret;
