@@ -15,6 +15,7 @@ import {
 } from './helpers.js';
 import {
   closeAllClients,
+  connectTrpc,
   ofType,
   refusedUpgradeStatus,
   startTestServer,
@@ -174,6 +175,30 @@ describe.each(testDatabaseKinds())('personal access tokens on %s', (kind) => {
       await server.app.inject({ method: 'GET', url: '/api/auth/tokens', headers: alice.auth })
     ).json<{ items: TokenBody[] }>().items;
     expect(items.map((item) => item.id)).not.toContain(token.id);
+  });
+
+  it('closes a tRPC WebSocket signed in with a token when it is revoked', async () => {
+    const { token, secret } = await createToken(alice);
+    const { client, wsClient } = connectTrpc(server, secret);
+    try {
+      expect((await client.auth.me.query()).id).toBe(alice.id);
+      expect((await revoke(alice, token.id)).statusCode).toBe(204);
+      // the link reconnects with the same (now revoked) token: no longer signed in
+      await expect
+        .poll(
+          () =>
+            client.auth.me.query().then(
+              () => 'still signed in',
+              (e: Error) => e.message,
+            ),
+          {
+            timeout: 10_000,
+          },
+        )
+        .toBe('Not authenticated');
+    } finally {
+      await wsClient.close();
+    }
   });
 
   it("does not let anyone revoke another user's token: 404, and it keeps working", async () => {
