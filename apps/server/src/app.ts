@@ -19,6 +19,7 @@ import { healthRoutes } from './health.js';
 import { hookRoutes } from './hooks.js';
 import errors, { toErrorResponse } from './plugins/errors.js';
 import jsonBody from './plugins/json-body.js';
+import metricsPlugin from './plugins/metrics.js';
 import { restRoutes } from './rest/index.js';
 import {
   createAuthAttemptLimiter,
@@ -104,6 +105,7 @@ export async function buildApp({
     ...authRateLimits,
   });
   await app.register(websocket, { options: { maxPayload: bodyLimit } });
+  await app.register(metricsPlugin, { token: config.metricsToken });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -14,6 +14,7 @@ import type { AppRouter, SubscriberConnection } from '@chat/api/server';
 import { WebSocket } from 'ws';
 import type { AuthAttemptLimiter } from './auth-rate-limit.js';
 import { closeOnRevocation } from './close-on-revocation.js';
+import { metrics } from './metrics.js';
 
 /**
  * The tRPC context of an HTTP request or a WebSocket connection: the token comes from the
@@ -63,6 +64,7 @@ function slowConsumerGuard(
   log: FastifyBaseLogger,
 ): SubscriberConnection {
   return {
+    delivered: (message) => metrics.delivered(message, 'trpc-ws'),
     cutOffIfBehind: () => {
       if (socket.bufferedAmount <= maxBufferedBytes) return false;
       log.warn({ buffered: socket.bufferedAmount }, 'slow tRPC subscriber cut off');

@@ -27,6 +27,8 @@ export interface TestAppOptions extends Pick<
   realtime?: RuntimeOptions['realtime'];
   /** A folder to serve as the built web client (by default the repository's, if built). */
   webDist?: string;
+  /** More environment for loadConfig (e.g. METRICS_TOKEN). */
+  env?: Record<string, string>;
 }
 
 export async function buildTestApp(
@@ -35,7 +37,12 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-test-'));
   const database = await createTestDatabase(kind);
-  const loaded = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: testJwtSecret, LOG_LEVEL: 'silent' });
+  const loaded = loadConfig({
+    DATA_DIR: dataDir,
+    JWT_SECRET: testJwtSecret,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   const config = options.webDist ? { ...loaded, webDist: options.webDist } : loaded;
   const runtime = await createRuntime(config, { database, realtime: options.realtime });
   const app = await buildApp({
