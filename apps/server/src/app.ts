@@ -17,9 +17,11 @@ import {
 import { authService } from '@chat/api/server';
 import type { Config } from './env.js';
 import { healthRoutes, storeGate } from './health.js';
+import { hookRoutes } from './hooks.js';
 import { isClientFault, loggerOptions } from './logger.js';
 import errors, { describe, toErrorResponse } from './plugins/errors.js';
 import jsonBody from './plugins/json-body.js';
+import metricsPlugin from './plugins/metrics.js';
 import { restRoutes } from './rest/index.js';
 import {
   createAuthAttemptLimiter,
@@ -30,6 +32,11 @@ import type { Runtime } from './runtime.js';
 import { trpcOptions } from './trpc.js';
 import { defaultWsLimits, type WsLimits } from './ws/connection.js';
 import { wsRoute } from './ws/route.js';
+import {
+  createWebhookLimiter,
+  defaultWebhookRateLimit,
+  type WebhookRateLimit,
+} from './webhook-rate-limit.js';
 
 export const bodyLimit = 64 * 1024;
 
@@ -39,9 +46,17 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   authRateLimits?: Partial<AuthRateLimits>;
   wsLimits?: Partial<WsLimits>;
+  webhookRateLimit?: Partial<WebhookRateLimit>;
 }
 
-export async function buildApp({ config, runtime, logger, authRateLimits, wsLimits }: AppOptions) {
+export async function buildApp({
+  config,
+  runtime,
+  logger,
+  authRateLimits,
+  wsLimits,
+  webhookRateLimit,
+}: AppOptions) {
   const app = Fastify({
     logger: logger ?? loggerOptions(config.logLevel),
     genReqId: (request) => {
@@ -103,6 +118,7 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
       socket.terminate();
     },
   });
+  await app.register(metricsPlugin, { token: config.metricsToken });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -128,6 +144,14 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
     prefix: '/api',
     deps: runtime.deps,
     limitAuthAttempt,
+  });
+  await app.register(hookRoutes, {
+    deps: runtime.deps,
+    limitWebhook: createWebhookLimiter(
+      { ...defaultWebhookRateLimit, ...webhookRateLimit },
+      runtime.redis,
+      config.redisKeyPrefix,
+    ),
   });
   const effectiveWsLimits = { ...defaultWsLimits, ...wsLimits };
   await app.register(wsRoute, { deps: runtime.deps, limits: effectiveWsLimits });

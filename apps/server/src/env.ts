@@ -47,6 +47,8 @@ const envSchema = z
       .transform(Number)
       .pipe(z.number().min(1).max(3600))
       .default(30),
+    // Operations
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters long').optional(),
   })
   .refine((env) => !env.DATABASE_URL || env.JWT_SECRET, {
     message:
@@ -73,6 +75,8 @@ export interface Config {
   presenceTtlMs: number;
   /** The built web client, served at / when present. */
   webDist: string;
+  /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
     webDist: join(repoRoot, 'apps/web/dist'),
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -22,6 +22,7 @@ import {
 import { Redis } from 'ioredis';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '@chat/db';
 import type { Config } from './env.js';
+import { metrics } from './metrics.js';
 import { StoreBreaker } from './store-breaker.js';
 
 export interface Runtime {
@@ -83,7 +84,13 @@ export async function createRuntime(
     const deps: ServiceDeps = {
       db: database.db,
       tokens,
-      events,
+      events: {
+        // services publish after commit: the moment a message counts as committed
+        publish: (event) => {
+          metrics.published(event);
+          return events.publish(event);
+        },
+      },
       presence,
       typing: new TypingThrottle(),
       realtime: new RealtimeHub(database.db, broker, options.realtime),

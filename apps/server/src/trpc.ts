@@ -1,7 +1,7 @@
 import {
   AppError,
   appRouter,
-  authenticateAccessToken,
+  authenticateBearer,
   bearerToken,
   RateLimitedError,
   toTRPCError,
@@ -16,7 +16,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppRouter, SubscriberConnection } from '@chat/api/server';
 import { WebSocket } from 'ws';
 import type { AuthAttemptLimiter } from './auth-rate-limit.js';
+import { closeOnRevocation } from './close-on-revocation.js';
 import { isClientFault } from './logger.js';
+import { metrics } from './metrics.js';
 
 /**
  * The tRPC context of an HTTP request or a WebSocket connection: the token comes from the
@@ -35,9 +37,10 @@ export function trpcOptions(
       const param = info.connectionParams?.token;
       const token =
         bearerToken(req.headers.authorization) ?? (typeof param === 'string' ? param : undefined);
-      const actor = token ? await authenticateAccessToken(deps, token).catch(noActor) : null;
+      const actor = token ? await authenticateBearer(deps, token).catch(noActor) : null;
       // Over the WebSocket, `res` is the socket itself.
       const socket = res instanceof WebSocket ? res : undefined;
+      if (socket && actor) closeOnRevocation(deps, actor, socket, log);
       // Over the WebSocket `req` is Node's raw request: no `ip` of Fastify's there.
       const ip =
         ('ip' in req ? req.ip : undefined) ??
@@ -85,6 +88,7 @@ function slowConsumerGuard(
   log: FastifyBaseLogger,
 ): SubscriberConnection {
   return {
+    delivered: (message) => metrics.delivered(message, 'trpc-ws'),
     cutOffIfBehind: () => {
       if (socket.bufferedAmount <= maxBufferedBytes) return false;
       log.warn({ buffered: socket.bufferedAmount }, 'slow tRPC subscriber cut off');

@@ -19,11 +19,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export interface TestAppOptions extends Pick<AppOptions, 'authRateLimits' | 'wsLimits' | 'logger'> {
+export interface TestAppOptions
+  extends Pick<AppOptions, 'authRateLimits' | 'wsLimits' | 'logger' | 'webhookRateLimit'> {
   /** Realtime hub timings (gap wait, typing expiry). */
   realtime?: RuntimeOptions['realtime'];
   /** A folder to serve as the built web client (by default the repository's, if built). */
   webDist?: string;
+  /** More environment for loadConfig (e.g. METRICS_TOKEN). */
+  env?: Record<string, string>;
 }
 
 export async function buildTestApp(
@@ -32,7 +35,12 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-test-'));
   const database = await createTestDatabase(kind);
-  const loaded = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: testJwtSecret, LOG_LEVEL: 'silent' });
+  const loaded = loadConfig({
+    DATA_DIR: dataDir,
+    JWT_SECRET: testJwtSecret,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   const config = options.webDist ? { ...loaded, webDist: options.webDist } : loaded;
   const runtime = await createRuntime(config, { database, realtime: options.realtime });
   const app = await buildApp({
@@ -41,6 +49,7 @@ export async function buildTestApp(
     logger: options.logger ?? false,
     authRateLimits: { perIp: 10_000, perUsername: 10_000, ...options.authRateLimits },
     wsLimits: options.wsLimits,
+    webhookRateLimit: options.webhookRateLimit,
   });
   await app.ready();
   return {
@@ -126,11 +135,13 @@ export const messageKeys = [
   'createdAt',
   'deleted',
   'editedAt',
+  'iconUrl',
   'id',
   'reactions',
   'seq',
   'userId',
   'username',
+  'webhookId',
 ];
 
 export interface ErrorResponseBody {

@@ -1,5 +1,6 @@
 import { authRouter } from './router/auth.js';
 import { channelsRouter } from './router/channels.js';
+import { accessTokensRouter, webhooksRouter } from './router/integrations.js';
 import { messagesRouter } from './router/messages.js';
 import { realtimeRouter } from './router/realtime.js';
 import { usersRouter } from './router/users.js';
@@ -11,6 +12,8 @@ export const appRouter = createTRPCRouter({
   channels: channelsRouter,
   messages: messagesRouter,
   realtime: realtimeRouter,
+  accessTokens: accessTokensRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

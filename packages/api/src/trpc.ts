@@ -8,6 +8,7 @@ import {
   toValidationIssues,
 } from './errors.js';
 import type { Actor, ServiceDeps } from './services/deps.js';
+import type { Message } from './services/views.js';
 
 export interface Context {
   deps: ServiceDeps;
@@ -29,6 +30,8 @@ export interface SubscriberConnection {
    * stays bounded.
    */
   cutOffIfBehind(): boolean;
+  /** Called for each message a subscription sends on this connection (for metrics). */
+  delivered?(message: Message): void;
 }
 
 const t = initTRPC.context<Context>().create({

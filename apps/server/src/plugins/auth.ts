@@ -1,6 +1,6 @@
 // `request.actor` for routes that need a signed-in user: verified once, in an onRequest hook.
 import {
-  authenticateAccessToken,
+  authenticateBearer,
   bearerToken,
   unauthorized,
   type Actor,
@@ -14,11 +14,12 @@ declare module 'fastify' {
   }
 }
 
+/** An access token (JWT) or a personal access token, as `Authorization: Bearer`. */
 export function authenticate(deps: ServiceDeps) {
   return async (request: FastifyRequest) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthorized('Missing bearer token');
-    request.actor = await authenticateAccessToken(deps, token);
+    request.actor = await authenticateBearer(deps, token);
   };
 }
 

@@ -5,6 +5,7 @@ import type { AuthAttemptLimiter } from '../auth-rate-limit.js';
 import { authenticate } from '../plugins/auth.js';
 import { authRoutes } from './auth.js';
 import { channelRoutes } from './channels.js';
+import { integrationRoutes } from './integrations.js';
 import { messageRoutes } from './messages.js';
 import { userRoutes } from './users.js';
 
@@ -31,5 +32,6 @@ export const restRoutes: FastifyPluginAsyncZod<Omit<RestOptions, 'authenticate'>
     await protectedApp.register(userRoutes, routeOptions);
     await protectedApp.register(channelRoutes, routeOptions);
     await protectedApp.register(messageRoutes, routeOptions);
+    await protectedApp.register(integrationRoutes, routeOptions);
   });
 };

@@ -20,6 +20,7 @@ import {
 } from '@chat/api/server';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
+import { metrics } from '../metrics.js';
 import { describe, toErrorResponse } from '../plugins/errors.js';
 import { errorFrame, eventFrame, frame, mentionFrame, messageFrame } from './frames.js';
 import { TokenBucket } from './rate-limiter.js';
@@ -250,6 +251,7 @@ export class WsConnection {
 
   private deliver(message: Message) {
     this.send(messageFrame(message));
+    metrics.delivered(message, 'ws');
     if (
       message.userId !== this.actor.userId &&
       !message.deleted &&

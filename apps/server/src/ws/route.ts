@@ -1,11 +1,7 @@
 // The plain JSON WebSocket of API.md at /ws: authenticated on the upgrade (401 otherwise).
-import {
-  authenticateAccessToken,
-  bearerToken,
-  unauthorized,
-  type ServiceDeps,
-} from '@chat/api/server';
+import { authenticateBearer, bearerToken, unauthorized, type ServiceDeps } from '@chat/api/server';
 import type { FastifyPluginAsync } from 'fastify';
+import { closeOnRevocation } from '../close-on-revocation.js';
 import { WsConnection, type WsLimits } from './connection.js';
 
 export interface WsRouteOptions {
@@ -36,13 +32,14 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, { deps, l
             ? query.token
             : bearerToken(request.headers.authorization);
         if (!token) throw unauthorized('Missing access token');
-        request.actor = await authenticateAccessToken(deps, token);
+        request.actor = await authenticateBearer(deps, token);
       },
     },
     (socket, request) => {
       if (!request.actor) return socket.close(1008, 'unauthenticated');
       const connection = new WsConnection(socket, request.actor, deps, request.log, limits);
       open.add(connection);
+      closeOnRevocation(deps, request.actor, socket, request.log);
       socket.once('close', () => open.delete(connection));
       void connection.start();
     },

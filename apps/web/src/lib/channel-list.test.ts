@@ -34,6 +34,8 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     clientMsgId: null,
     reactions: [],
     attachments: [],
+    webhookId: null,
+    iconUrl: null,
     ...overrides,
   };
 }

@@ -15,9 +15,17 @@ const at = (iso: string, userId: string, seq: number): Message => ({
   clientMsgId: null,
   reactions: [],
   attachments: [],
+  webhookId: null,
+  iconUrl: null,
 });
 
 describe('groupMessages', () => {
+  it('starts a group when a webhook of the same user posts under its own name', () => {
+    const own = at('2030-01-01T10:00:00', 'ann', 1);
+    const hook = { ...at('2030-01-01T10:01:00', 'ann', 2), username: 'CI', webhookId: 'w' };
+    expect(groupMessages([own, hook]).map((m) => m.startsGroup)).toEqual([true, true]);
+  });
+
   it('starts a group for a new author or after a pause, and a day when the date changes', () => {
     const listed = groupMessages([
       at('2030-01-01T10:00:00', 'ann', 1),

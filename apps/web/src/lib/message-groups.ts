@@ -21,6 +21,8 @@ export function groupMessages(messages: readonly Message[]): ListedMessage[] {
       startsDay ||
       !previous ||
       previous.userId !== message.userId ||
+      // a webhook posts as its creator, under its own name: each name is its own author
+      previous.username !== message.username ||
       Date.parse(message.createdAt) - Date.parse(previous.createdAt) > pauseMs;
     return { message, startsGroup, startsDay };
   });

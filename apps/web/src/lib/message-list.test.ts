@@ -26,6 +26,8 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     clientMsgId: null,
     reactions: [],
     attachments: [],
+    webhookId: null,
+    iconUrl: null,
     ...overrides,
   };
 }

@@ -17,10 +17,11 @@ export type ChatEvent =
       op: 'add' | 'remove';
     }
   /**
-   * To the user's own topic only: their access ended (deactivated, or the login `sessionId`
-   * was logged out; without it, every login). Their open streams on every instance close.
+   * To the user's own topic only: their access ended — deactivated (neither field), the login
+   * `sessionId` logged out, or the personal access token `accessTokenId` revoked. Their open
+   * streams on every instance close.
    */
-  | { type: 'access_revoked'; userId: string; sessionId?: string }
+  | { type: 'access_revoked'; userId: string; sessionId?: string; accessTokenId?: string }
   /** Sent to every channel the user is in; `channelIds` names them. */
   | { type: 'presence'; userId: string; status: UserStatus; channelIds: string[] };
 
@@ -29,7 +30,8 @@ export type ChannelEvent = Extract<ChatEvent, { channelId: string }>;
 /** Whether an access_revoked event ends the streams of this actor. */
 export const revokesActor = (
   event: Extract<ChatEvent, { type: 'access_revoked' }>,
-  actor: { userId: string; sessionId?: string },
+  actor: { userId: string; sessionId?: string; accessTokenId?: string },
 ) =>
   event.userId === actor.userId &&
-  (event.sessionId === undefined || event.sessionId === actor.sessionId);
+  (event.sessionId === undefined || event.sessionId === actor.sessionId) &&
+  (event.accessTokenId === undefined || event.accessTokenId === actor.accessTokenId);

@@ -45,6 +45,7 @@ export const realtimeRouter = {
     try {
       for await (const message of queue) {
         if (ctx.connection?.cutOffIfBehind()) return;
+        ctx.connection?.delivered?.(message);
         yield tracked(String(message.seq), message);
       }
     } finally {

@@ -11,6 +11,8 @@ export interface Actor {
   username: string;
   /** The login (refresh-token family) the access token belongs to, when it names one. */
   sessionId?: string;
+  /** Set when the caller signed in with a personal access token: its sockets close on revoke. */
+  accessTokenId?: string;
 }
 
 /** Tells which users have an open connection right now, on any instance. */

@@ -27,7 +27,7 @@ function toMessage({ message, username }: MessageRow): Message {
     channelId: message.channelId,
     seq: message.seq,
     userId: message.userId,
-    username,
+    username: message.authorName ?? username,
     content: deleted ? '' : message.content,
     createdAt: iso(message.createdAt),
     editedAt: isoOrNull(message.editedAt),
@@ -35,6 +35,8 @@ function toMessage({ message, username }: MessageRow): Message {
     clientMsgId: message.clientMsgId,
     reactions: [],
     attachments: [],
+    webhookId: message.webhookId,
+    iconUrl: message.authorIconUrl,
   };
 }
 
@@ -55,6 +57,13 @@ const isMemberOf = (channelId: string, actor: Actor) =>
   sql`exists (select 1 from ${channelMembers} where ${channelMembers.channelId} = ${channelId}
     and ${channelMembers.userId} = ${actor.userId})`;
 
+/** How a message posted through an incoming webhook is shown (its author is the webhook's creator). */
+export interface WebhookAuthor {
+  webhookId: string;
+  name: string;
+  iconUrl: string | null;
+}
+
 export interface SendResult {
   message: Message;
   /** false when the clientMsgId was already used: the message is the first one sent with it. */
@@ -69,7 +78,8 @@ export interface SendResult {
 export async function sendMessage(
   deps: ServiceDeps,
   actor: Actor,
-  input: SendMessageInput,
+  // `webhook` is set only by the webhook service: no transport's schema lets a client send it
+  input: SendMessageInput & { webhook?: WebhookAuthor },
 ): Promise<SendResult> {
   if (input.attachmentIds?.length) throw badRequest('Attachments are not supported yet');
   const previous = await findByClientMsgId(deps.db, actor, input.clientMsgId);
@@ -95,19 +105,23 @@ export async function sendMessage(
           userId: actor.userId,
           content: input.content,
           clientMsgId: input.clientMsgId ?? null,
+          webhookId: input.webhook?.webhookId ?? null,
+          authorName: input.webhook?.name ?? null,
+          authorIconUrl: input.webhook?.iconUrl ?? null,
         })
         .returning();
       if (!row) throw new Error('insert returned no row');
-      // What you wrote yourself is read.
-      await tx
-        .update(channelMembers)
-        .set({ lastReadSeq: sql`greatest(${channelMembers.lastReadSeq}, ${counter.seq})` })
-        .where(
-          and(
-            eq(channelMembers.channelId, input.channelId),
-            eq(channelMembers.userId, actor.userId),
-          ),
-        );
+      // What you wrote yourself is read (what a webhook of yours posted is news to you too).
+      if (!input.webhook)
+        await tx
+          .update(channelMembers)
+          .set({ lastReadSeq: sql`greatest(${channelMembers.lastReadSeq}, ${counter.seq})` })
+          .where(
+            and(
+              eq(channelMembers.channelId, input.channelId),
+              eq(channelMembers.userId, actor.userId),
+            ),
+          );
       return toMessage({ message: row, username: actor.username });
     });
   } catch (error) {

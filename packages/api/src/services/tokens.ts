@@ -109,8 +109,10 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 export const newRefreshToken = () => randomBytes(32).toString('base64url');
 
-export const digestRefreshToken = (token: string) =>
-  createHash('sha256').update(token).digest('hex');
+/** SHA-256 (hex) of a stored secret: refresh tokens, personal access tokens, webhook secrets. */
+export const digestSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+export const digestRefreshToken = digestSecret;
 
 /**
  * The token a refresh token is rotated into. Derived (keyed by the server's secret) rather

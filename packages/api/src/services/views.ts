@@ -63,6 +63,28 @@ export interface Message {
   clientMsgId: string | null;
   reactions: Reaction[];
   attachments: Attachment[];
+  /** The incoming webhook that posted it (then `username` is the name it posted under). */
+  webhookId: string | null;
+  /** The avatar a webhook message asked for (its `icon_url`). */
+  iconUrl: string | null;
+}
+
+/** A personal access token as its owner sees it: never its secret. */
+export interface AccessToken {
+  id: string;
+  name: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** An incoming webhook (its `url`, `/hooks/<secret>`, is in the answer that created it only). */
+export interface Webhook {
+  id: string;
+  name: string;
+  channelId: string;
+  createdBy: string;
+  createdAt: string;
 }
 
 /** The columns of a user that may leave the server: never the password hash. */

@@ -1,6 +1,7 @@
 import { bigint, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, nullableTimestamp } from './columns.js';
 import { channels } from './channels.js';
+import { webhooks } from './integrations.js';
 import { users } from './users.js';
 
 export const messages = pgTable(
@@ -19,6 +20,12 @@ export const messages = pgTable(
     createdAt: createdAt(),
     editedAt: nullableTimestamp(),
     deletedAt: nullableTimestamp(),
+    /** Set on a message posted through an incoming webhook (its author is the webhook's creator). */
+    webhookId: uuid().references(() => webhooks.id, { onDelete: 'set null' }),
+    /** Shown instead of the author's username (a webhook's name or the `username` it sent). */
+    authorName: text(),
+    /** The avatar a webhook message asked for (`icon_url`). */
+    authorIconUrl: text(),
   },
   (t) => [
     uniqueIndex('messages_channel_seq_key').on(t.channelId, t.seq),

@@ -1,0 +1,66 @@
+// GET /metrics (Prometheus text) and the hooks that feed it: every HTTP response, and every
+// WebSocket connection, plain /ws or tRPC's, opened and closed. With METRICS_TOKEN set, only
+// `Authorization: Bearer <METRICS_TOKEN>` may read it.
+import { timingSafeEqual } from 'node:crypto';
+import { bearerToken, unauthorized } from '@chat/api/server';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { z } from 'zod';
+import { metrics, type Transport } from '../metrics.js';
+
+export interface MetricsOptions {
+  token: string | undefined;
+}
+
+const sameSecret = (given: string, expected: string) => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+async function metricsPlugin(app: FastifyInstance, { token }: MetricsOptions) {
+  app.addHook('onResponse', async (request, reply) => {
+    // the route's pattern, not its URL: one series per route, whatever the ids
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpResponse(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.addHook('onReady', async () => {
+    // @fastify/websocket serves both /ws and tRPC's socket on one server
+    app.websocketServer.on('connection', (socket, request) => {
+      const transport: Transport = request.url?.startsWith('/trpc') ? 'trpc-ws' : 'ws';
+      metrics.socketOpened(transport);
+      socket.once('close', () => metrics.socketClosed(transport));
+    });
+  });
+
+  app.get(
+    '/metrics',
+    {
+      onRequest: async (request) => {
+        if (token === undefined) return;
+        const given = bearerToken(request.headers.authorization);
+        if (!given || !sameSecret(given, token))
+          throw unauthorized('Bearer METRICS_TOKEN required');
+      },
+      schema: {
+        tags: ['operations'],
+        operationId: 'metrics',
+        summary: 'Prometheus metrics (Bearer METRICS_TOKEN when that is set)',
+        response: {
+          200: {
+            description: 'Prometheus text exposition format',
+            content: { 'text/plain': { schema: z.string() } },
+          },
+        },
+      },
+    },
+    async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+}
+
+export default fp(metricsPlugin, {
+  fastify: '5.x',
+  name: 'metrics',
+  dependencies: ['@fastify/websocket'],
+});
