@@ -19,8 +19,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export interface TestAppOptions
-  extends Pick<AppOptions, 'authRateLimits' | 'wsLimits' | 'logger' | 'webhookRateLimit'> {
+export interface TestAppOptions extends Pick<
+  AppOptions,
+  'authRateLimits' | 'wsLimits' | 'logger' | 'webhookRateLimit'
+> {
   /** Realtime hub timings (gap wait, typing expiry). */
   realtime?: RuntimeOptions['realtime'];
   /** A folder to serve as the built web client (by default the repository's, if built). */
