@@ -8,9 +8,10 @@ export const limits = {
 
 /**
  * A UUID, in lower case whatever case it came in: ids are compared as strings (subscriptions,
- * held streams, cursors), so `ABC…` and `abc…` must be the same id everywhere.
+ * held streams, cursors), so `ABC…` and `abc…` must be the same id everywhere. (`toLowerCase`
+ * rather than a transform: response schemas that reuse it can still encode.)
  */
-export const uuid = z.uuid({ message: 'must be a UUID' }).transform((id) => id.toLowerCase());
+export const uuid = z.uuid({ message: 'must be a UUID' }).toLowerCase();
 
 // JSON may carry a NUL character (`\u0000`), which Postgres refuses in text with an error (a
 // 500): every string that reaches the database is checked for it, as invalid input.
