@@ -19,11 +19,13 @@ import { healthRoutes } from './health.js';
 import errors, { toErrorResponse } from './plugins/errors.js';
 import jsonBody from './plugins/json-body.js';
 import { restRoutes } from './rest/index.js';
+import { documentTransform } from './rest/openapi.js';
 import {
   createAuthAttemptLimiter,
   defaultAuthRateLimits,
   type AuthRateLimits,
 } from './auth-rate-limit.js';
+import { createLimiter, defaultWriteLimit, type Limit } from './rate-limit.js';
 import type { Runtime } from './runtime.js';
 import { trpcOptions } from './trpc.js';
 import { defaultWsLimits, type WsLimits } from './ws/connection.js';
@@ -37,11 +39,29 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   authRateLimits?: Partial<AuthRateLimits>;
   wsLimits?: Partial<WsLimits>;
+  /** Writes per user over HTTP (REST and tRPC mutations). */
+  writeLimit?: Partial<Limit>;
 }
 
-export async function buildApp({ config, runtime, logger, authRateLimits, wsLimits }: AppOptions) {
+const trustHops =
+  (hops: number) =>
+  (_address: string, hop: number): boolean =>
+    hop < hops;
+
+export async function buildApp({
+  config,
+  runtime,
+  logger,
+  authRateLimits,
+  wsLimits,
+  writeLimit,
+}: AppOptions) {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
+    // Client addresses (rate limits, logs) come from X-Forwarded-For only behind trusted proxies.
+    // (A hop count is what proxy-addr's own number form means; Fastify's types lack that form.)
+    trustProxy:
+      typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -89,6 +109,12 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
     ...defaultAuthRateLimits,
     ...authRateLimits,
   });
+  const limitUserWrite = createLimiter(
+    { redis: runtime.redis, keyPrefix: config.redisKeyPrefix },
+    'write:',
+    { ...defaultWriteLimit, ...writeLimit },
+    'Too many writes; slow down',
+  );
   await app.register(websocket, { options: { maxPayload: bodyLimit } });
   await app.register(swagger, {
     openapi: {
@@ -98,22 +124,36 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
         version: '1.0.0',
         description: 'The REST shim of shared/API.md',
       },
+      // The served document names the server it came from instead (see /api/openapi.json).
+      servers: [{ url: `http://localhost:${config.port}`, description: 'This server' }],
+      tags: [
+        { name: 'auth', description: 'Accounts, sign-in and tokens' },
+        { name: 'users', description: 'Other people' },
+        { name: 'channels', description: 'Channels, their members and direct messages' },
+        { name: 'messages', description: "A channel's messages" },
+        { name: 'health', description: 'Liveness and readiness, for load balancers' },
+      ],
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: documentTransform,
     hideUntagged: true,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true } }, (request) => ({
+    ...app.swagger(),
+    servers: [{ url: `${request.protocol}://${request.host}` }],
+  }));
 
   await app.register(healthRoutes, { checkReady: () => runtime.checkReady() });
   await app.register(restRoutes, {
     prefix: '/api',
     deps: runtime.deps,
     limitAuthAttempt,
+    limitUserWrite,
   });
   const effectiveWsLimits = { ...defaultWsLimits, ...wsLimits };
   await app.register(wsRoute, { deps: runtime.deps, limits: effectiveWsLimits });
@@ -126,6 +166,7 @@ export async function buildApp({ config, runtime, logger, authRateLimits, wsLimi
       app.log,
       effectiveWsLimits.maxBufferedBytes,
       limitAuthAttempt,
+      limitUserWrite,
     ),
   });
 

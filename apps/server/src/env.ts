@@ -20,6 +20,25 @@ const urlOf = (schemes: string[], message: string) =>
     return scheme !== undefined && URL.canParse(value);
   }, message);
 
+/** Off (`false`, `0`), a hop count, or a comma list of proxy addresses or CIDR ranges. */
+const trustProxy = z.union([
+  z.enum(['false', '0']).transform(() => false as const),
+  z
+    .string()
+    .regex(/^\d{1,2}$/)
+    .transform(Number),
+  z
+    .string()
+    .transform((value) => value.split(',').map((entry) => entry.trim()))
+    .pipe(
+      z.array(
+        z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+          message: 'must be a hop count, or a comma list of addresses or CIDR ranges',
+        }),
+      ),
+    ),
+]);
+
 const envSchema = z
   .object({
     PORT: port.default(3000),
@@ -39,6 +58,7 @@ const envSchema = z
       .transform(Number)
       .pipe(z.number().min(1).max(3600))
       .default(30),
+    TRUST_PROXY: trustProxy.optional(),
   })
   .refine((env) => !env.DATABASE_URL || env.JWT_SECRET, {
     message:
@@ -59,6 +79,11 @@ export interface Config {
   redisKeyPrefix: string;
   /** With Redis: how long after its last heartbeat an instance's users count as offline. */
   presenceTtlMs: number;
+  /**
+   * Fastify's `trustProxy`: how many proxies in front (a hop count), or which ones (addresses
+   * or CIDR ranges); false takes the peer's address and ignores X-Forwarded-For.
+   */
+  trustProxy: false | number | string[];
   /** The built web client, served at / when present. */
   webDist: string;
 }
@@ -88,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
+    trustProxy: e.TRUST_PROXY ?? false,
     webDist: join(repoRoot, 'apps/web/dist'),
   };
 }

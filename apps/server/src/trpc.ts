@@ -1,6 +1,7 @@
 import {
   appRouter,
   bearerToken,
+  RateLimitedError,
   verifyAccessToken,
   type Context,
   type ServiceDeps,
@@ -13,6 +14,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppRouter, SubscriberConnection } from '@chat/api/server';
 import { WebSocket } from 'ws';
 import type { AuthAttemptLimiter } from './auth-rate-limit.js';
+import type { Limiter } from './rate-limit.js';
 
 /**
  * The tRPC context of an HTTP request or a WebSocket connection: the token comes from the
@@ -23,6 +25,7 @@ export function trpcOptions(
   log: FastifyBaseLogger,
   maxBufferedBytes: number,
   limitAuthAttempt: AuthAttemptLimiter,
+  limitWrite: Limiter,
 ): FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] {
   return {
     router: appRouter,
@@ -42,8 +45,16 @@ export function trpcOptions(
         deps,
         actor,
         limitAuthAttempt: (name) => limitAuthAttempt(ip, name),
+        limitWrite,
         connection: socket && slowConsumerGuard(socket, maxBufferedBytes, log),
       };
+    },
+    // A 429 over HTTP says when to try again, as REST's does.
+    responseMeta: ({ errors }) => {
+      const waits = errors.flatMap((error) =>
+        error.cause instanceof RateLimitedError ? [error.cause.retryAfterSeconds] : [],
+      );
+      return waits.length > 0 ? { headers: { 'retry-after': String(Math.max(...waits)) } } : {};
     },
     onError: ({ error, path, req }) => {
       if (error.code !== 'INTERNAL_SERVER_ERROR') return;

@@ -4,3 +4,4 @@ export * from './users.js';
 export * from './channels.js';
 export * from './messages.js';
 export * from './realtime.js';
+export * from './objects.js';
