@@ -8,18 +8,24 @@ import { createTestDatabase, type DatabaseKind } from '@chat/db/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { buildApp, type AppOptions } from '../src/app.js';
-import { loadConfig } from '../src/env.js';
+import { loadConfig, type Config } from '../src/env.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../src/runtime.js';
 
 export { testDatabaseKinds } from '@chat/db/testing';
 
 export interface TestApp {
   app: FastifyInstance;
+  config: Config;
   runtime: Runtime;
   close(): Promise<void>;
 }
 
-export interface TestAppOptions extends Pick<AppOptions, 'authRateLimits' | 'wsLimits'> {
+export interface TestAppOptions extends Pick<
+  AppOptions,
+  'authRateLimits' | 'wsLimits' | 'writeLimit'
+> {
+  /** More settings, as environment variables (REDIS_URL, TRUST_PROXY…). */
+  env?: Record<string, string>;
   /** Realtime hub timings (gap wait, typing expiry). */
   realtime?: RuntimeOptions['realtime'];
   /** A folder to serve as the built web client (by default the repository's, if built). */
@@ -32,7 +38,12 @@ export async function buildTestApp(
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-test-'));
   const database = await createTestDatabase(kind);
-  const loaded = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: testJwtSecret, LOG_LEVEL: 'silent' });
+  const loaded = loadConfig({
+    DATA_DIR: dataDir,
+    JWT_SECRET: testJwtSecret,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   const config = options.webDist ? { ...loaded, webDist: options.webDist } : loaded;
   const runtime = await createRuntime(config, { database, realtime: options.realtime });
   const app = await buildApp({
@@ -41,10 +52,12 @@ export async function buildTestApp(
     logger: false,
     authRateLimits: { perIp: 10_000, perUsername: 10_000, ...options.authRateLimits },
     wsLimits: options.wsLimits,
+    writeLimit: options.writeLimit,
   });
   await app.ready();
   return {
     app,
+    config,
     runtime,
     close: async () => {
       await app.close();

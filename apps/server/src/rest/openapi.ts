@@ -43,7 +43,7 @@ export function errors<const S extends ErrorStatus[]>(...statuses: S): ErrorResp
 
 /** A success response: its body's schema, described. */
 export const described = <T extends z.ZodType>(schema: T, description: string): T =>
-  schema.meta({ description }) as T;
+  schema.meta({ description });
 
 /** `204`, with no body (the document shows it as `null`, which has no content). */
 export const noContent = z.undefined().meta({ description: 'Done; no body' });
@@ -59,7 +59,7 @@ export const documentTransform: DocumentTransform = (input) => {
   // always an OpenAPI document here (not Swagger 2's): the app registers swagger with `openapi`
   const document = jsonSchemaTransformObject(input) as OpenAPIV3_1.Document;
   const components = { ...document.components?.schemas };
-  for (let removed = true; removed; ) {
+  for (let removed = true; removed;) {
     removed = false;
     const used = JSON.stringify({ ...document, components: { schemas: components } });
     for (const name of Object.keys(components)) {
