@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -25,7 +24,7 @@ import {
   defaultAuthRateLimits,
   type AuthRateLimits,
 } from './auth-rate-limit.js';
-import { createLimiter, defaultWriteLimit, type Limit } from './rate-limit.js';
+import { createLimiter, type Limit } from './rate-limit.js';
 import type { Runtime } from './runtime.js';
 import { trpcOptions } from './trpc.js';
 import { defaultWsLimits, type WsLimits } from './ws/connection.js';
@@ -39,7 +38,7 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   authRateLimits?: Partial<AuthRateLimits>;
   wsLimits?: Partial<WsLimits>;
-  /** Writes per user over HTTP (REST and tRPC mutations). */
+  /** Overrides config.writeLimit (tests). */
   writeLimit?: Partial<Limit>;
 }
 
@@ -98,21 +97,16 @@ export async function buildApp({
       directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'upgrade-insecure-requests': null },
     },
   });
-  await app.register(rateLimit, {
-    global: false,
-    // with several instances the counters are shared, or each would allow the limit again
-    ...(runtime.redis
-      ? { redis: runtime.redis, nameSpace: `${config.redisKeyPrefix}rate-limit:` }
-      : {}),
-  });
-  const limitAuthAttempt = createAuthAttemptLimiter(app, {
+  // With several instances the counters are shared, or each would allow the limit again.
+  const limitStore = { redis: runtime.redis, keyPrefix: config.redisKeyPrefix };
+  const limitAuthAttempt = createAuthAttemptLimiter(limitStore, {
     ...defaultAuthRateLimits,
     ...authRateLimits,
   });
   const limitUserWrite = createLimiter(
-    { redis: runtime.redis, keyPrefix: config.redisKeyPrefix },
+    limitStore,
     'write:',
-    { ...defaultWriteLimit, ...writeLimit },
+    { ...config.writeLimit, ...writeLimit },
     'Too many writes; slow down',
   );
   await app.register(websocket, { options: { maxPayload: bodyLimit } });

@@ -3,7 +3,6 @@
 import { RateLimitedError } from '@chat/api/server';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { defaultWsLimits } from './ws/connection.js';
 
 export interface LimitStore {
   redis: Redis | undefined;
@@ -49,9 +48,3 @@ export function createLimiter(
     }
   };
 }
-
-/** Writes per user over HTTP (REST and tRPC mutations): as many as `/ws` lets a socket send. */
-export const defaultWriteLimit: Limit = {
-  points: defaultWsLimits.burst,
-  durationSeconds: Math.ceil(defaultWsLimits.burst / defaultWsLimits.perSecond),
-};

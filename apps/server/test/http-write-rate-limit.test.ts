@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/env.js';
 import {
   buildTestApp,
   createChannel,
@@ -16,6 +17,7 @@ import {
 } from './helpers.js';
 
 const writeLimit = { points: 3, durationSeconds: 60 };
+const slowMachine = 180_000;
 
 function expectRetryAfter(response: LightMyRequestResponse) {
   expect(response.statusCode, response.body).toBe(429);
@@ -30,7 +32,7 @@ describe.each(testDatabaseKinds())('HTTP write rate limits on %s', (kind) => {
   beforeAll(async () => {
     // generous, so the setup's own writes pass; each test gets its own users
     t = await buildTestApp(kind, { writeLimit });
-  });
+  }, slowMachine);
   afterAll(() => t.close());
 
   /** A user with a channel to write in: the channel costs one write. */
@@ -153,7 +155,7 @@ describe.skipIf(!process.env.REDIS_URL)('HTTP write rate limits with Redis', () 
       writeLimit,
     });
     await second.ready();
-  });
+  }, slowMachine);
   afterAll(async () => {
     await second?.close();
     await first?.close();
@@ -173,5 +175,21 @@ describe.skipIf(!process.env.REDIS_URL)('HTTP write rate limits with Redis', () 
     expect((await send(first.app)).statusCode).toBe(201);
     expectRetryAfter(await send(second));
     expectRetryAfter(await send(first.app));
+  });
+});
+
+describe('WRITE_RATE_LIMIT in the configuration', () => {
+  it('defaults to the /ws frame limit: 30 per 2 s', () => {
+    expect(loadConfig({}).writeLimit).toEqual({ points: 30, durationSeconds: 2 });
+    expect(loadConfig({ WRITE_RATE_LIMIT: '600/60' }).writeLimit).toEqual({
+      points: 600,
+      durationSeconds: 60,
+    });
+  });
+
+  it.each(['30', '30/0', '0/2', '30/2s', 'fast'])('rejects WRITE_RATE_LIMIT=%j', (value) => {
+    expect(() => loadConfig({ WRITE_RATE_LIMIT: value })).toThrow(
+      /^\s*WRITE_RATE_LIMIT: must be REQUESTS\/SECONDS/m,
+    );
   });
 });

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './ws-client.js';
 
 const run = promisify(execFile);
+// Each test starts real tools (Redocly, tsc): seconds of CPU, more on a loaded machine.
+const slowMachine = 180_000;
 const serverDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** A command of one of this package's devDependencies. */
 const binOf = (pkg: string, bin: string) => join(serverDir, 'node_modules', pkg, bin);
@@ -90,67 +92,79 @@ describe('the OpenAPI document in the tools of other languages', () => {
     documentFile = join(workDir, 'openapi.json');
     const response = await fetch(`${server.baseUrl}/api/openapi.json`);
     writeFileSync(documentFile, await response.text());
-  });
+  }, slowMachine);
   afterAll(async () => {
     await server.close();
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('passes redocly lint with no errors', async () => {
-    const result = await run(
-      process.execPath,
-      [binOf('@redocly/cli', 'bin/cli.js'), 'lint', documentFile, '--format=json'],
-      { cwd: workDir, env: { ...process.env, REDOCLY_TELEMETRY: 'off', NO_COLOR: '1' } },
-    ).catch((error: { stdout?: string; stderr?: string }) => error);
-    const report = JSON.parse(result.stdout ?? '{}') as {
-      totals?: { errors: number };
-      problems?: { ruleId: string; message: string; severity: string }[];
-    };
-    const errors = (report.problems ?? []).filter((problem) => problem.severity === 'error');
-    expect(errors, result.stderr).toEqual([]);
-    expect(report.totals?.errors).toBe(0);
-  });
+  it(
+    'passes redocly lint with no errors',
+    async () => {
+      const result = await run(
+        process.execPath,
+        [binOf('@redocly/cli', 'bin/cli.js'), 'lint', documentFile, '--format=json'],
+        { cwd: workDir, env: { ...process.env, REDOCLY_TELEMETRY: 'off', NO_COLOR: '1' } },
+      ).catch((error: { stdout?: string; stderr?: string }) => error);
+      const report = JSON.parse(result.stdout ?? '{}') as {
+        totals?: { errors: number };
+        problems?: { ruleId: string; message: string; severity: string }[];
+      };
+      const errors = (report.problems ?? []).filter((problem) => problem.severity === 'error');
+      expect(errors, result.stderr).toEqual([]);
+      expect(report.totals?.errors).toBe(0);
+    },
+    slowMachine,
+  );
 
-  it('generates a client that compiles under tsc --strict and registers, posts and pages history', async () => {
-    const types = astToString(await openapiTS(new URL(`${server.baseUrl}/api/openapi.json`)));
-    writeFileSync(join(workDir, 'api.ts'), types);
-    writeFileSync(join(workDir, 'client.ts'), clientSource);
-    writeFileSync(
-      join(workDir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: 'ES2022',
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          lib: ['ES2022', 'DOM'],
-          types: [],
-          skipLibCheck: true,
+  it(
+    'generates a client that compiles under tsc --strict and registers, posts and pages history',
+    async () => {
+      const types = astToString(await openapiTS(new URL(`${server.baseUrl}/api/openapi.json`)));
+      writeFileSync(join(workDir, 'api.ts'), types);
+      writeFileSync(join(workDir, 'client.ts'), clientSource);
+      writeFileSync(
+        join(workDir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            noEmit: true,
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            lib: ['ES2022', 'DOM'],
+            types: [],
+            skipLibCheck: true,
+          },
+          files: ['client.ts'],
+        }),
+      );
+      const compiled = await run(
+        process.execPath,
+        [binOf('typescript', 'bin/tsc'), '-p', workDir],
+        {
+          cwd: workDir,
         },
-        files: ['client.ts'],
-      }),
-    );
-    const compiled = await run(process.execPath, [binOf('typescript', 'bin/tsc'), '-p', workDir], {
-      cwd: workDir,
-    }).catch((error: { stdout?: string }) => error);
-    expect(compiled.stdout ?? '').toBe('');
+      ).catch((error: { stdout?: string }) => error);
+      expect(compiled.stdout ?? '').toBe('');
 
-    const client = (await import(pathToFileURL(join(workDir, 'client.ts')).href)) as {
-      registerPostAndPage(baseUrl: string, username: string): Promise<Record<string, unknown>>;
-    };
-    const username = `oa${Date.now().toString(36)}`;
-    expect(await client.registerPostAndPage(server.baseUrl, username)).toMatchObject({
-      sent: [
-        { seq: 1, content: 'one' },
-        { seq: 2, content: 'two' },
-        { seq: 3, content: 'three' },
-      ],
-      newest: ['two', 'three'],
-      newestHasMore: true,
-      older: ['one'],
-      refusal: 'BAD_REQUEST',
-      refusedStatus: 400,
-    });
-  });
+      const client = (await import(pathToFileURL(join(workDir, 'client.ts')).href)) as {
+        registerPostAndPage(baseUrl: string, username: string): Promise<Record<string, unknown>>;
+      };
+      const username = `oa${Date.now().toString(36)}`;
+      expect(await client.registerPostAndPage(server.baseUrl, username)).toMatchObject({
+        sent: [
+          { seq: 1, content: 'one' },
+          { seq: 2, content: 'two' },
+          { seq: 3, content: 'three' },
+        ],
+        newest: ['two', 'three'],
+        newestHasMore: true,
+        older: ['one'],
+        refusal: 'BAD_REQUEST',
+        refusedStatus: 400,
+      });
+    },
+    slowMachine,
+  );
 });

@@ -1,4 +1,6 @@
 // The OpenAPI 3.1 document of the REST shim, and Swagger UI to read it.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, messageKeys, testDatabaseKinds, type TestApp } from './helpers.js';
 
@@ -40,6 +42,28 @@ const publicRoutes = [
   'GET /healthz',
   'GET /readyz',
 ];
+
+/** The contract: docs/API.md in the repository, or the binding copy beside it. */
+const contractFile = ['../../../docs/API.md', '../../../../shared/API.md']
+  .map((path) => fileURLToPath(new URL(path, import.meta.url)))
+  .find((path) => existsSync(path));
+
+/** Each `METHOD /path` of the contract's route tables, with the 2xx statuses its row names. */
+function contractRoutes(markdown: string): { method: string; path: string; success: string[] }[] {
+  return markdown
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .flatMap((line) => {
+      const cells = line.split(' | ');
+      const success = [...(cells.at(-1) ?? '').matchAll(/\b(20[014])\b/g)].map((m) => m[1] ?? '');
+      return [...(cells[0] ?? '').matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/[^`\s]*)`/g)].map(
+        (m) => ({ method: m[1] ?? '', path: m[2] ?? '', success }),
+      );
+    });
+}
+
+/** Served beside the document rather than described by it. */
+const notInDocument = new Set(['/api/openapi.json', '/api/docs']);
 
 interface Response {
   description: string;
@@ -166,6 +190,30 @@ describe.each(testDatabaseKinds())('REST OpenAPI document on %s', (kind) => {
       { url: 'http://chat.example.test:8080' },
     ]);
   });
+
+  it.skipIf(!contractFile)(
+    'documents every route of the contract that the server has, with a success status it names',
+    () => {
+      const routes = contractRoutes(readFileSync(contractFile ?? '', 'utf8'));
+      expect(routes.length).toBeGreaterThan(20);
+      const served = routes.filter(
+        (route) =>
+          !notInDocument.has(route.path) &&
+          t.app.hasRoute({ method: route.method, url: route.path }),
+      );
+      expect(served.length).toBeGreaterThanOrEqual(documentedRoutes.length);
+      for (const route of served) {
+        const name = `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`;
+        const responses = Object.keys(operation(name)?.responses ?? {});
+        expect(responses, name).toEqual(expect.arrayContaining([expect.any(String)]));
+        expect(
+          route.success.some((status) => responses.includes(status)),
+          `${name} answers ${route.success.join(' or ')}; documented: ${responses.join(', ')}`,
+        ).toBe(true);
+        if (!publicRoutes.includes(name)) expect(responses, name).toContain('401');
+      }
+    },
+  );
 
   it('does not list the document, Swagger UI or the internal transports as API routes', () => {
     const paths = Object.keys(doc.paths);
