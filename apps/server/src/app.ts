@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -23,11 +22,13 @@ import errors, { describe, toErrorResponse } from './plugins/errors.js';
 import jsonBody from './plugins/json-body.js';
 import metricsPlugin from './plugins/metrics.js';
 import { restRoutes } from './rest/index.js';
+import { documentTransform } from './rest/openapi.js';
 import {
   createAuthAttemptLimiter,
   defaultAuthRateLimits,
   type AuthRateLimits,
 } from './auth-rate-limit.js';
+import { createLimiter, type Limit } from './rate-limit.js';
 import type { Runtime } from './runtime.js';
 import { trpcOptions } from './trpc.js';
 import { defaultWsLimits, type WsLimits } from './ws/connection.js';
@@ -47,7 +48,14 @@ export interface AppOptions {
   authRateLimits?: Partial<AuthRateLimits>;
   wsLimits?: Partial<WsLimits>;
   webhookRateLimit?: Partial<WebhookRateLimit>;
+  /** Overrides config.writeLimit (tests). */
+  writeLimit?: Partial<Limit>;
 }
+
+const trustHops =
+  (hops: number) =>
+  (_address: string, hop: number): boolean =>
+    hop < hops;
 
 export async function buildApp({
   config,
@@ -56,9 +64,14 @@ export async function buildApp({
   authRateLimits,
   wsLimits,
   webhookRateLimit,
+  writeLimit,
 }: AppOptions) {
   const app = Fastify({
     logger: logger ?? loggerOptions(config.logLevel),
+    // Client addresses (rate limits, logs) come from X-Forwarded-For only behind trusted proxies.
+    // (A hop count is what proxy-addr's own number form means; Fastify's types lack that form.)
+    trustProxy:
+      typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -97,17 +110,18 @@ export async function buildApp({
       directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'upgrade-insecure-requests': null },
     },
   });
-  await app.register(rateLimit, {
-    global: false,
-    // with several instances the counters are shared, or each would allow the limit again
-    ...(runtime.redis
-      ? { redis: runtime.redis, nameSpace: `${config.redisKeyPrefix}rate-limit:` }
-      : {}),
-  });
+  // With several instances the counters are shared, or each would allow the limit again.
+  const limitStore = { redis: runtime.redis, keyPrefix: config.redisKeyPrefix };
   const limitAuthAttempt = createAuthAttemptLimiter(
-    app,
+    limitStore,
     { ...defaultAuthRateLimits, ...authRateLimits },
     (name) => authService.attemptKey(runtime.deps, name),
+  );
+  const limitUserWrite = createLimiter(
+    limitStore,
+    'write:',
+    { ...config.writeLimit, ...writeLimit },
+    'Too many writes; slow down',
   );
   await app.register(websocket, {
     options: { maxPayload: bodyLimit },
@@ -128,22 +142,36 @@ export async function buildApp({
         description:
           "The REST shim of the service's contract: docs/API.md in its repository (REST and /ws).",
       },
+      // The served document names the server it came from instead (see /api/openapi.json).
+      servers: [{ url: `http://localhost:${config.port}`, description: 'This server' }],
+      tags: [
+        { name: 'auth', description: 'Accounts, sign-in and tokens' },
+        { name: 'users', description: 'Other people' },
+        { name: 'channels', description: 'Channels, their members and direct messages' },
+        { name: 'messages', description: "A channel's messages" },
+        { name: 'health', description: 'Liveness and readiness, for load balancers' },
+      ],
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: documentTransform,
     hideUntagged: true,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true } }, (request) => ({
+    ...app.swagger(),
+    servers: [{ url: `${request.protocol}://${request.host}` }],
+  }));
 
   await app.register(healthRoutes, { checkReady: () => runtime.checkReady() });
   await app.register(restRoutes, {
     prefix: '/api',
     deps: runtime.deps,
     limitAuthAttempt,
+    limitUserWrite,
   });
   await app.register(hookRoutes, {
     deps: runtime.deps,
@@ -164,6 +192,7 @@ export async function buildApp({
       app.log,
       effectiveWsLimits.maxBufferedBytes,
       limitAuthAttempt,
+      limitUserWrite,
       (error) => runtime.reportFailure(error),
     ),
   });

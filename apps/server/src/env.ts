@@ -1,5 +1,6 @@
 // The one file that reads process.env: every setting, validated at start with a clear message.
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -19,6 +20,37 @@ const urlOf = (schemes: string[], message: string) =>
     const scheme = schemes.find((s) => value.startsWith(`${s}://`));
     return scheme !== undefined && URL.canParse(value);
   }, message);
+
+/** An IPv4 or IPv6 address, or a CIDR range of either. */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/** Off (`false`, `0`), a hop count, or a comma list of proxy addresses or CIDR ranges. */
+const trustProxy = z.string().transform((value, ctx) => {
+  if (value === 'false' || value === '0') return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.every(isAddressOrRange)) return entries;
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be a hop count, or a comma list of addresses or CIDR ranges',
+  });
+  return z.NEVER;
+});
+
+/** `POINTS/SECONDS`: that many requests per user in each window of that many seconds. */
+const rateLimit = z
+  .string()
+  .regex(/^[1-9]\d{0,6}\/[1-9]\d{0,4}$/, 'must be REQUESTS/SECONDS, both at least 1, e.g. 30/2')
+  .transform((value) => {
+    const [points = 1, durationSeconds = 1] = value.split('/').map(Number);
+    return { points, durationSeconds };
+  });
 
 const envSchema = z
   .object({
@@ -47,6 +79,9 @@ const envSchema = z
       .transform(Number)
       .pipe(z.number().min(1).max(3600))
       .default(30),
+    TRUST_PROXY: trustProxy.optional(),
+    // as /ws lets a socket send frames: bursts of 30, 15 a second on average
+    WRITE_RATE_LIMIT: rateLimit.default({ points: 30, durationSeconds: 2 }),
     // Operations
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters long').optional(),
   })
@@ -73,6 +108,13 @@ export interface Config {
   redisKeyPrefix: string;
   /** With Redis: how long after its last heartbeat an instance's users count as offline. */
   presenceTtlMs: number;
+  /**
+   * Fastify's `trustProxy`: how many proxies in front (a hop count), or which ones (addresses
+   * or CIDR ranges); false takes the peer's address and ignores X-Forwarded-For.
+   */
+  trustProxy: false | number | string[];
+  /** Writes per user over HTTP (REST writes and tRPC mutations), shared by all instances. */
+  writeLimit: { points: number; durationSeconds: number };
   /** The built web client, served at / when present. */
   webDist: string;
   /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
@@ -106,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
+    trustProxy: e.TRUST_PROXY ?? false,
+    writeLimit: e.WRITE_RATE_LIMIT,
     webDist: join(repoRoot, 'apps/web/dist'),
     metricsToken: e.METRICS_TOKEN,
   };

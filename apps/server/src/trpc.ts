@@ -19,6 +19,7 @@ import type { AuthAttemptLimiter } from './auth-rate-limit.js';
 import { closeOnRevocation } from './close-on-revocation.js';
 import { isClientFault } from './logger.js';
 import { metrics } from './metrics.js';
+import type { Limiter } from './rate-limit.js';
 
 /**
  * The tRPC context of an HTTP request or a WebSocket connection: the token comes from the
@@ -29,6 +30,7 @@ export function trpcOptions(
   log: FastifyBaseLogger,
   maxBufferedBytes: number,
   limitAuthAttempt: AuthAttemptLimiter,
+  limitWrite: Limiter,
   onUnavailable: (error: unknown) => void = () => {},
 ): FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] {
   return {
@@ -50,14 +52,16 @@ export function trpcOptions(
         deps,
         actor,
         limitAuthAttempt: (name) => limitAuthAttempt(ip, name),
+        limitWrite,
         connection: socket && slowConsumerGuard(socket, maxBufferedBytes, log),
       };
     },
-    // a rate-limited call over HTTP carries `retry-after`, as on REST
+    // A 429 over HTTP says when to try again, as REST's does.
     responseMeta: ({ errors }) => {
-      const limited = errors.find((error) => error.cause instanceof RateLimitedError);
-      if (!(limited?.cause instanceof RateLimitedError)) return {};
-      return { headers: { 'retry-after': String(limited.cause.retryAfterSeconds) } };
+      const waits = errors.flatMap((error) =>
+        error.cause instanceof RateLimitedError ? [error.cause.retryAfterSeconds] : [],
+      );
+      return waits.length > 0 ? { headers: { 'retry-after': String(Math.max(...waits)) } } : {};
     },
     onError: ({ error, path, req }) => {
       if (error.code === 'SERVICE_UNAVAILABLE') onUnavailable(error.cause);

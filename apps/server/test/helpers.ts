@@ -8,26 +8,27 @@ import { createTestDatabase, type DatabaseKind } from '@chat/db/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { buildApp, type AppOptions } from '../src/app.js';
-import { loadConfig } from '../src/env.js';
+import { loadConfig, type Config } from '../src/env.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../src/runtime.js';
 
 export { testDatabaseKinds } from '@chat/db/testing';
 
 export interface TestApp {
   app: FastifyInstance;
+  config: Config;
   runtime: Runtime;
   close(): Promise<void>;
 }
 
 export interface TestAppOptions extends Pick<
   AppOptions,
-  'authRateLimits' | 'wsLimits' | 'logger' | 'webhookRateLimit'
+  'authRateLimits' | 'wsLimits' | 'logger' | 'webhookRateLimit' | 'writeLimit'
 > {
   /** Realtime hub timings (gap wait, typing expiry). */
   realtime?: RuntimeOptions['realtime'];
   /** A folder to serve as the built web client (by default the repository's, if built). */
   webDist?: string;
-  /** More environment for loadConfig (e.g. METRICS_TOKEN). */
+  /** More settings, as environment variables (REDIS_URL, TRUST_PROXY, METRICS_TOKEN…). */
   env?: Record<string, string>;
 }
 
@@ -52,10 +53,13 @@ export async function buildTestApp(
     authRateLimits: { perIp: 10_000, perUsername: 10_000, ...options.authRateLimits },
     wsLimits: options.wsLimits,
     webhookRateLimit: options.webhookRateLimit,
+    // Tests write faster than any person: only the tests of the limit get the real one.
+    writeLimit: { points: 100_000, ...options.writeLimit },
   });
   await app.ready();
   return {
     app,
+    config,
     runtime,
     close: async () => {
       await app.close();

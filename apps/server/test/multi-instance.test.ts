@@ -200,6 +200,8 @@ describe.skipIf(!databaseUrl || !redisUrl)(
         REDIS_KEY_PREFIX: keyPrefix,
         JWT_SECRET: `multi-instance-${randomBytes(32).toString('base64url')}`,
         PRESENCE_TTL_SECONDS: '1',
+        // one writer sends 40 messages at once over REST
+        WRITE_RATE_LIMIT: '1000/1',
       };
       // Both at once, on an empty database: their migrations race (an advisory lock orders them).
       const [serverA, serverB] = await Promise.all([startServer({ env }), startServer({ env })]);

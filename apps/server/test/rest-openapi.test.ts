@@ -1,32 +1,38 @@
 // The OpenAPI 3.1 document of the REST shim, and Swagger UI to read it.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, testDatabaseKinds, type TestApp } from './helpers.js';
+import { buildTestApp, messageKeys, testDatabaseKinds, type TestApp } from './helpers.js';
 
-/** Every route of API.md that the server has today, in OpenAPI's path syntax. */
-const documentedRoutes = [
-  'POST /api/auth/register',
-  'POST /api/auth/login',
-  'POST /api/auth/refresh',
-  'POST /api/auth/logout',
-  'GET /api/auth/me',
-  'PATCH /api/auth/me',
-  'GET /api/users',
-  'GET /api/users/{id}',
-  'GET /api/channels',
-  'POST /api/channels',
-  'GET /api/channels/{id}',
-  'POST /api/channels/{id}/members',
-  'DELETE /api/channels/{id}/members/{userId}',
-  'GET /api/channels/{id}/members',
-  'GET /api/channels/{id}/messages',
-  'POST /api/channels/{id}/messages',
-  'POST /api/channels/{id}/read',
-  'PATCH /api/messages/{id}',
-  'DELETE /api/messages/{id}',
-  'POST /api/dms',
-  'GET /healthz',
-  'GET /readyz',
-];
+/**
+ * Every route of API.md that the server has today, in OpenAPI's path syntax, with every status
+ * it answers: its success first, then each error it can return.
+ */
+const routeStatuses: Record<string, number[]> = {
+  'POST /api/auth/register': [201, 400, 409, 413, 429, 503],
+  'POST /api/auth/login': [200, 400, 401, 413, 429, 503],
+  'POST /api/auth/refresh': [200, 400, 401, 413, 429, 503],
+  'POST /api/auth/logout': [204, 400, 401, 413, 429, 503],
+  'GET /api/auth/me': [200, 401, 404, 503],
+  'PATCH /api/auth/me': [200, 400, 401, 404, 413, 429, 503],
+  'GET /api/users': [200, 400, 401, 503],
+  'GET /api/users/{id}': [200, 400, 401, 404, 503],
+  'GET /api/channels': [200, 400, 401, 503],
+  'POST /api/channels': [201, 400, 401, 404, 413, 429, 503],
+  'GET /api/channels/{id}': [200, 400, 401, 404, 503],
+  'POST /api/channels/{id}/members': [200, 400, 401, 403, 404, 413, 429, 503],
+  'DELETE /api/channels/{id}/members/{userId}': [204, 400, 401, 403, 404, 429, 503],
+  'GET /api/channels/{id}/members': [200, 400, 401, 404, 503],
+  'GET /api/channels/{id}/messages': [200, 400, 401, 404, 503],
+  'POST /api/channels/{id}/messages': [201, 200, 400, 401, 403, 404, 413, 429, 503],
+  'POST /api/channels/{id}/read': [200, 400, 401, 403, 404, 413, 429, 503],
+  'PATCH /api/messages/{id}': [200, 400, 401, 403, 404, 413, 429, 503],
+  'DELETE /api/messages/{id}': [204, 400, 401, 403, 404, 429, 503],
+  'POST /api/dms': [200, 400, 401, 404, 413, 429, 503],
+  'GET /healthz': [200],
+  'GET /readyz': [200, 503],
+};
+const documentedRoutes = Object.keys(routeStatuses);
 
 /** The routes API.md lets anyone call without a token. */
 const publicRoutes = [
@@ -37,7 +43,39 @@ const publicRoutes = [
   'GET /readyz',
 ];
 
+/** The contract: docs/API.md in the repository, or the binding copy beside it. */
+const contractFile = ['../../../docs/API.md', '../../../../shared/API.md']
+  .map((path) => fileURLToPath(new URL(path, import.meta.url)))
+  .find((path) => existsSync(path));
+
+/** Each `METHOD /path` of the contract's route tables, with the 2xx statuses its row names. */
+function contractRoutes(markdown: string): { method: string; path: string; success: string[] }[] {
+  return markdown
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .flatMap((line) => {
+      const cells = line.split(' | ');
+      const success = [...(cells.at(-1) ?? '').matchAll(/\b(20[014])\b/g)].map((m) => m[1] ?? '');
+      return [...(cells[0] ?? '').matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/[^`\s]*)`/g)].map(
+        (m) => ({ method: m[1] ?? '', path: m[2] ?? '', success }),
+      );
+    });
+}
+
+/** Served beside the document rather than described by it. */
+const notInDocument = new Set(['/api/openapi.json', '/api/docs']);
+
+interface Response {
+  description: string;
+  headers?: Record<string, { schema: { type: string } }>;
+  content?: Record<string, { schema: { $ref?: string } }>;
+}
+
 interface Operation {
+  operationId?: string;
+  summary?: string;
+  tags?: string[];
+  responses: Record<string, Response>;
   security?: Record<string, string[]>[];
   parameters?: { in: string; name: string; required?: boolean }[];
   requestBody?: unknown;
@@ -47,7 +85,11 @@ interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string };
   security?: Record<string, string[]>[];
-  components?: { securitySchemes?: Record<string, { type: string; scheme?: string }> };
+  servers?: { url: string }[];
+  components?: {
+    securitySchemes?: Record<string, { type: string; scheme?: string }>;
+    schemas?: Record<string, unknown>;
+  };
   paths: Record<string, Record<string, Operation>>;
 }
 
@@ -81,6 +123,97 @@ describe.each(testDatabaseKinds())('REST OpenAPI document on %s', (kind) => {
     expect(present.sort()).toEqual(expect.arrayContaining(documentedRoutes.slice().sort()));
     for (const route of documentedRoutes) expect(operation(route), route).toBeDefined();
   });
+
+  it('names each operation, and gives it a summary and a tag', () => {
+    const ids = documentedRoutes.map((route) => operation(route)?.operationId);
+    for (const [i, route] of documentedRoutes.entries()) {
+      expect(ids[i], route).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(operation(route)?.summary, route).toBeTruthy();
+      expect(operation(route)?.tags?.length, route).toBe(1);
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('lists every status each operation answers, each with a description', () => {
+    for (const [route, statuses] of Object.entries(routeStatuses)) {
+      const responses = operation(route)?.responses ?? {};
+      expect(Object.keys(responses).map(Number).sort(), route).toEqual(statuses.slice().sort());
+      for (const [status, response] of Object.entries(responses)) {
+        expect(response.description, `${route} ${status}`).not.toBe('Default Response');
+        expect(response.description.length, `${route} ${status}`).toBeGreaterThan(3);
+      }
+    }
+  });
+
+  it('gives every error the contract error body, and 429 its retry-after header', () => {
+    for (const route of documentedRoutes) {
+      for (const [status, response] of Object.entries(operation(route)?.responses ?? {})) {
+        if (Number(status) < 400) continue;
+        expect(response.content?.['application/json']?.schema.$ref, `${route} ${status}`).toBe(
+          '#/components/schemas/Error',
+        );
+        if (status === '429')
+          expect(response.headers?.['retry-after']?.schema.type, route).toBe('integer');
+      }
+    }
+    expect(doc.components?.schemas?.Error).toMatchObject({
+      type: 'object',
+      required: ['error'],
+      properties: { error: { required: ['code', 'message'] } },
+    });
+  });
+
+  it('describes the success bodies with the API objects, and 204 with none', () => {
+    const success = (route: string, status: number) =>
+      JSON.stringify(operation(route)?.responses[status]?.content ?? null);
+    expect(success('POST /api/auth/register', 201)).toContain('#/components/schemas/Session');
+    expect(success('GET /api/users', 200)).toContain('#/components/schemas/UserPage');
+    expect(success('GET /api/channels/{id}', 200)).toContain('#/components/schemas/Channel');
+    expect(success('GET /api/channels/{id}/messages', 200)).toContain(
+      '#/components/schemas/MessageHistory',
+    );
+    expect(success('POST /api/channels/{id}/messages', 201)).toContain(
+      '#/components/schemas/Message',
+    );
+    expect(success('DELETE /api/messages/{id}', 204)).toBe('null');
+    const message = doc.components?.schemas?.Message as { required: string[] };
+    expect(message.required.slice().sort()).toEqual(messageKeys);
+  });
+
+  it('names the server it was served by', async () => {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/openapi.json',
+      headers: { host: 'chat.example.test:8080' },
+    });
+    expect(response.json<OpenApiDocument>().servers).toEqual([
+      { url: 'http://chat.example.test:8080' },
+    ]);
+  });
+
+  it.skipIf(!contractFile)(
+    'documents every route of the contract that the server has, with a success status it names',
+    () => {
+      const routes = contractRoutes(readFileSync(contractFile ?? '', 'utf8'));
+      expect(routes.length).toBeGreaterThan(20);
+      const served = routes.filter(
+        (route) =>
+          !notInDocument.has(route.path) &&
+          t.app.hasRoute({ method: route.method, url: route.path }),
+      );
+      expect(served.length).toBeGreaterThanOrEqual(documentedRoutes.length);
+      for (const route of served) {
+        const name = `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`;
+        const responses = Object.keys(operation(name)?.responses ?? {});
+        expect(responses, name).toEqual(expect.arrayContaining([expect.any(String)]));
+        expect(
+          route.success.some((status) => responses.includes(status)),
+          `${name} answers ${route.success.join(' or ')}; documented: ${responses.join(', ')}`,
+        ).toBe(true);
+        if (!publicRoutes.includes(name)) expect(responses, name).toContain('401');
+      }
+    },
+  );
 
   it('does not list the document, Swagger UI or the internal transports as API routes', () => {
     const paths = Object.keys(doc.paths);

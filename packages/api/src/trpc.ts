@@ -19,6 +19,8 @@ export interface Context {
    * throws TOO_MANY_REQUESTS past the limits. Set by the server.
    */
   limitAuthAttempt?: (name: string | undefined) => Promise<void>;
+  /** Counts one mutation of a signed-in user; throws TOO_MANY_REQUESTS past the limit. */
+  limitWrite?: (userId: string) => Promise<void>;
   /** Over a WebSocket: the connection that subscriptions send on. */
   connection?: SubscriberConnection;
 }
@@ -103,7 +105,8 @@ export const authAttemptProcedure = publicProcedure.use(async ({ ctx, getRawInpu
   return next();
 });
 
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
   if (!ctx.actor) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Not authenticated' });
+  if (type === 'mutation') await ctx.limitWrite?.(ctx.actor.userId);
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });

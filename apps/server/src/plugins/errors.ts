@@ -5,16 +5,17 @@ import {
   fromDatabaseError,
   isUnavailable,
   RateLimitedError,
+  type schemas,
   type ErrorCode,
   type ValidationIssue,
 } from '@chat/api/server';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; issues?: ValidationIssue[] };
-}
+/** The body of every error answer; the OpenAPI document and the serializer use its schema. */
+export type ErrorBody = z.output<typeof schemas.errorBody>;
 
 export function errorBody(code: ErrorCode, message: string, issues?: ValidationIssue[]): ErrorBody {
   return { error: issues ? { code, message, issues } : { code, message } };

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../plugins/auth.js';
 import type { RestOptions } from './index.js';
+import { described, errors, noContent } from './openapi.js';
 import { idParams } from './params.js';
 
 const memberParams = z.object({
@@ -14,23 +15,74 @@ const addMemberBody = z.object({ userId: schemas.uuid.optional() }).nullish();
 
 export const channelRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps }) => {
   const tags = ['channels'];
-  app.get('/channels', { schema: { tags, querystring: schemas.listChannelsInput } }, (request) =>
-    channelsService.listChannels(deps, actorOf(request), request.query),
+  app.get(
+    '/channels',
+    {
+      schema: {
+        operationId: 'listChannels',
+        summary: 'Every public channel, and the private channels and DMs the caller is in',
+        tags,
+        querystring: schemas.listChannelsInput,
+        response: {
+          200: described(schemas.channelPage, 'A page of channels'),
+          ...errors(400, 401, 503),
+        },
+      },
+    },
+    (request) => channelsService.listChannels(deps, actorOf(request), request.query),
   );
   app.post(
     '/channels',
-    { schema: { tags, body: schemas.createChannelInput } },
+    {
+      schema: {
+        operationId: 'createChannel',
+        summary: 'Create a channel; the creator is a member',
+        tags,
+        body: schemas.createChannelInput,
+        response: {
+          201: described(schemas.channelResult, 'The new channel'),
+          ...errors(400, 401, 404, 413, 429, 503),
+        },
+      },
+    },
     async (request, reply) =>
       reply.status(201).send({
         channel: await channelsService.createChannel(deps, actorOf(request), request.body),
       }),
   );
-  app.get('/channels/:id', { schema: { tags, params: idParams } }, async (request) => ({
-    channel: await channelsService.getChannel(deps, actorOf(request), request.params.id),
-  }));
+  app.get(
+    '/channels/:id',
+    {
+      schema: {
+        operationId: 'getChannel',
+        summary: 'One channel',
+        tags,
+        params: idParams,
+        response: {
+          200: described(schemas.channelResult, 'The channel'),
+          ...errors(400, 401, 404, 503),
+        },
+      },
+    },
+    async (request) => ({
+      channel: await channelsService.getChannel(deps, actorOf(request), request.params.id),
+    }),
+  );
   app.post(
     '/channels/:id/members',
-    { schema: { tags, params: idParams, body: addMemberBody } },
+    {
+      schema: {
+        operationId: 'addChannelMember',
+        summary: 'Join a public channel (`{}`), or add someone (`{ userId }`, members only)',
+        tags,
+        params: idParams,
+        body: addMemberBody,
+        response: {
+          200: described(schemas.channelResult, 'The channel, with the member in it'),
+          ...errors(400, 401, 403, 404, 413, 429, 503),
+        },
+      },
+    },
     async (request) => {
       const actor = actorOf(request);
       const channelId = request.params.id;
@@ -43,7 +95,15 @@ export const channelRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
   );
   app.delete(
     '/channels/:id/members/:userId',
-    { schema: { tags, params: memberParams } },
+    {
+      schema: {
+        operationId: 'removeChannelMember',
+        summary: 'Leave a channel (`me`), or remove someone (the channel creator only)',
+        tags,
+        params: memberParams,
+        response: { 204: noContent, ...errors(400, 401, 403, 404, 429, 503) },
+      },
+    },
     async (request, reply) => {
       const actor = actorOf(request);
       const userId = request.params.userId === 'me' ? actor.userId : request.params.userId;
@@ -53,14 +113,41 @@ export const channelRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
   );
   app.get(
     '/channels/:id/members',
-    { schema: { tags, params: idParams, querystring: schemas.pageQuery } },
+    {
+      schema: {
+        operationId: 'listChannelMembers',
+        summary: 'The members of a channel',
+        tags,
+        params: idParams,
+        querystring: schemas.pageQuery,
+        response: {
+          200: described(schemas.userPage, 'A page of users'),
+          ...errors(400, 401, 404, 503),
+        },
+      },
+    },
     (request) =>
       channelsService.listMembers(deps, actorOf(request), {
         channelId: request.params.id,
         ...request.query,
       }),
   );
-  app.post('/dms', { schema: { tags, body: schemas.openDmInput } }, async (request) => ({
-    channel: await channelsService.openDm(deps, actorOf(request), request.body),
-  }));
+  app.post(
+    '/dms',
+    {
+      schema: {
+        operationId: 'openDm',
+        summary: 'The direct message with these people (the same one every time)',
+        tags,
+        body: schemas.openDmInput,
+        response: {
+          200: described(schemas.channelResult, 'The DM channel'),
+          ...errors(400, 401, 404, 413, 429, 503),
+        },
+      },
+    },
+    async (request) => ({
+      channel: await channelsService.openDm(deps, actorOf(request), request.body),
+    }),
+  );
 };

@@ -2,13 +2,28 @@ import { messagesService, schemas } from '@chat/api/server';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../plugins/auth.js';
 import type { RestOptions } from './index.js';
+import { described, errors, noContent } from './openapi.js';
 import { idParams } from './params.js';
 
 export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps }) => {
   const tags = ['messages'];
   app.get(
     '/channels/:id/messages',
-    { schema: { tags, params: idParams, querystring: schemas.historyQuery } },
+    {
+      schema: {
+        operationId: 'listMessages',
+        summary: "A page of a channel's history, ascending by seq",
+        description:
+          'No cursor: the newest `limit`; `before`: the newest `limit` below it; `after`: the oldest `limit` above it.',
+        tags,
+        params: idParams,
+        querystring: schemas.historyQuery,
+        response: {
+          200: described(schemas.history, 'Messages ascending by seq'),
+          ...errors(400, 401, 404, 503),
+        },
+      },
+    },
     (request) =>
       messagesService.history(deps, actorOf(request), {
         channelId: request.params.id,
@@ -17,7 +32,23 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
   );
   app.post(
     '/channels/:id/messages',
-    { schema: { tags, params: idParams, body: schemas.sendMessageBody } },
+    {
+      schema: {
+        operationId: 'sendMessage',
+        summary: 'Post a message (idempotent per clientMsgId)',
+        tags,
+        params: idParams,
+        body: schemas.sendMessageBody,
+        response: {
+          201: described(schemas.messageResult, 'The message, committed'),
+          200: described(
+            schemas.messageResult,
+            'The message first sent with this clientMsgId: nothing new was posted',
+          ),
+          ...errors(400, 401, 403, 404, 413, 429, 503),
+        },
+      },
+    },
     async (request, reply) => {
       const result = await messagesService.sendMessage(deps, actorOf(request), {
         channelId: request.params.id,
@@ -28,7 +59,19 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
   );
   app.post(
     '/channels/:id/read',
-    { schema: { tags, params: idParams, body: schemas.markReadBody } },
+    {
+      schema: {
+        operationId: 'markChannelRead',
+        summary: "Move the caller's read mark (never backwards)",
+        tags,
+        params: idParams,
+        body: schemas.markReadBody,
+        response: {
+          200: described(schemas.lastReadSeqResult, 'The read mark now'),
+          ...errors(400, 401, 403, 404, 413, 429, 503),
+        },
+      },
+    },
     (request) =>
       messagesService.markRead(deps, actorOf(request), {
         channelId: request.params.id,
@@ -37,7 +80,19 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
   );
   app.patch(
     '/messages/:id',
-    { schema: { tags, params: idParams, body: schemas.editMessageBody } },
+    {
+      schema: {
+        operationId: 'editMessage',
+        summary: "Change a message's content (its author only)",
+        tags,
+        params: idParams,
+        body: schemas.editMessageBody,
+        response: {
+          200: described(schemas.messageResult, 'The message as edited'),
+          ...errors(400, 401, 403, 404, 413, 429, 503),
+        },
+      },
+    },
     async (request) => ({
       message: await messagesService.editMessage(deps, actorOf(request), {
         messageId: request.params.id,
@@ -45,8 +100,20 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
       }),
     }),
   );
-  app.delete('/messages/:id', { schema: { tags, params: idParams } }, async (request, reply) => {
-    await messagesService.deleteMessage(deps, actorOf(request), request.params.id);
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/messages/:id',
+    {
+      schema: {
+        operationId: 'deleteMessage',
+        summary: "Delete a message (its author, or the channel's creator)",
+        tags,
+        params: idParams,
+        response: { 204: noContent, ...errors(400, 401, 403, 404, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      await messagesService.deleteMessage(deps, actorOf(request), request.params.id);
+      return reply.status(204).send();
+    },
+  );
 };

@@ -5,3 +5,4 @@ export * from './channels.js';
 export * from './messages.js';
 export * from './realtime.js';
 export * from './integrations.js';
+export * from './objects.js';
