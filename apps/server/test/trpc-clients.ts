@@ -69,10 +69,10 @@ export function stopAllSubscriptions() {
 
 function opened<T>(recorded: Recorded<T>, subscription: { unsubscribe(): void }): Recorded<T> {
   recorded.stop = () => {
-    open.delete(recorded as Recorded<unknown>);
+    open.delete(recorded);
     subscription.unsubscribe();
   };
-  open.add(recorded as Recorded<unknown>);
+  open.add(recorded);
   return recorded;
 }
 

@@ -139,7 +139,7 @@ main(process.argv.slice(2)).then(
       error instanceof AppError ||
       error instanceof UsageError ||
       (error instanceof Error && ['ConfigError', 'DataDirLockedError'].includes(error.name));
-    const text = known ? (error as Error).message : error instanceof Error ? error.stack : error;
+    const text = known ? error.message : error instanceof Error ? error.stack : error;
     process.stderr.write(`chat-admin: ${String(text)}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },

@@ -28,7 +28,8 @@ export const loginInput = z
   });
 export type LoginInput = z.infer<typeof loginInput>;
 
-export const refreshTokenInput = z.object({ refreshToken: z.string().min(1).max(256) });
+// (longer than a refresh token needs: an access token given by mistake is a 401, not a 400)
+export const refreshTokenInput = z.object({ refreshToken: z.string().min(1).max(1024) });
 export type RefreshTokenInput = z.infer<typeof refreshTokenInput>;
 
 export const userStatus = z.enum(['online', 'away', 'dnd']);
