@@ -7,7 +7,7 @@
 // Not opossum: a breaker there wraps one function that every call goes through (`fire()`), but
 // our calls are Drizzle queries and ioredis commands made all over the services. Here the calls
 // stay as they are, their failures are reported, and the store itself is asked.
-import { isUnavailable, serviceUnavailable } from '@chat/api/server';
+import { AppError, isUnavailable, serviceUnavailable } from '@chat/api/server';
 
 export interface StoreBreakerOptions {
   /** A probe that takes longer than this counts as failed. */
@@ -46,9 +46,12 @@ export class StoreBreaker {
     if (this.open) throw serviceUnavailable(`${this.name} is unavailable; try again shortly`);
   }
 
-  /** A call failed: when the failure says the store cannot be reached, the store is probed. */
+  /**
+   * A call failed: when the driver's error says a store cannot be reached, the store is probed.
+   * Our own SERVICE_UNAVAILABLE (a breaker's refusal) is no news of any store.
+   */
   report(error: unknown): void {
-    if (isUnavailable(error)) this.suspect();
+    if (!(error instanceof AppError) && isUnavailable(error)) this.suspect();
   }
 
   /** Something hints that the store went away (a lost connection): it is probed. */

@@ -2,6 +2,7 @@
 // request may get a 5xx and no frame an INTERNAL_SERVER_ERROR; the sender's socket stays open
 // (bad frames are answered, not fatal) and another user's socket never notices anything.
 import fc from 'fast-check';
+import type { HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChannel, registerUser, testDatabaseKinds, type RegisteredUser } from './helpers.js';
 import {
@@ -12,7 +13,7 @@ import {
   type TestServer,
 } from './ws-client.js';
 
-const routes = [
+const routes: (readonly [HTTPMethods, string])[] = [
   ['POST', '/api/auth/register'],
   ['POST', '/api/auth/login'],
   ['POST', '/api/auth/refresh'],
@@ -33,7 +34,7 @@ const routes = [
   ['DELETE', '/api/messages/:id'],
   ['GET', '/api/users'],
   ['GET', '/api/users/:id'],
-] as const;
+];
 
 /** Strings of every awkward kind: lone surrogates, NUL, huge numbers, markup, path tricks. */
 const nasty = fc.oneof(
@@ -106,25 +107,23 @@ describe.each(testDatabaseKinds())('drill: bad input on %s', (kind) => {
       signedIn: fc.boolean(),
     });
     await fc.assert(
-      fc.asyncProperty(
-        request,
-        async ({ route: [method, template], id, userId, query, body, signedIn }) => {
-          const path = template.replace(':id', segment(id)).replace(':userId', segment(userId));
-          const search = new URLSearchParams(query).toString();
-          const response = await server.app.inject({
-            method,
-            url: search ? `${path}?${search}` : path,
-            headers: {
-              'content-type': 'application/json',
-              ...(signedIn ? alice.auth : {}),
-            },
-            ...(method === 'GET' ? {} : { payload: body }),
-          });
-          expect(response.statusCode, `${method} ${path} ${body} → ${response.body}`).toBeLessThan(
-            500,
-          );
-        },
-      ),
+      fc.asyncProperty(request, async ({ route, id, userId, query, body, signedIn }) => {
+        const [method, template] = route;
+        const path = template.replace(':id', segment(id)).replace(':userId', segment(userId));
+        const search = new URLSearchParams(query).toString();
+        const response = await server.app.inject({
+          method,
+          url: search ? `${path}?${search}` : path,
+          headers: {
+            'content-type': 'application/json',
+            ...(signedIn ? alice.auth : {}),
+          },
+          ...(method === 'GET' ? {} : { payload: body }),
+        });
+        expect(response.statusCode, `${method} ${path} ${body} → ${response.body}`).toBeLessThan(
+          500,
+        );
+      }),
       { numRuns: 250 },
     );
   });

@@ -1,6 +1,6 @@
 // The circuit breaker of a store on its own: it opens only when the store itself fails to
 // answer (a probe), answers SERVICE_UNAVAILABLE at once while open, and closes by itself.
-import { AppError } from '@chat/api/server';
+import { AppError, serviceUnavailable } from '@chat/api/server';
 import { describe, expect, it } from 'vitest';
 import { StoreBreaker } from '../src/store-breaker.js';
 
@@ -25,6 +25,8 @@ describe('StoreBreaker', () => {
     const { state, probe } = store();
     const breaker = new StoreBreaker('The database', probe, { retryMs: 20 });
     breaker.report(new Error('a unique violation'));
+    // another breaker's refusal says nothing of this store
+    breaker.report(serviceUnavailable());
     expect(state.probes).toBe(0);
     breaker.report(unreachable);
     await sleep(20);
