@@ -8,7 +8,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -35,13 +39,22 @@ export interface AppOptions {
   config: Config;
   runtime: Runtime;
   logger?: FastifyServerOptions['logger'];
+  /** The process's pino logger (main.ts); otherwise Fastify makes one from `logger`. */
+  loggerInstance?: FastifyBaseLogger;
   authRateLimits?: Partial<AuthRateLimits>;
   wsLimits?: Partial<WsLimits>;
 }
 
-export async function buildApp({ config, runtime, logger, authRateLimits, wsLimits }: AppOptions) {
+export async function buildApp({
+  config,
+  runtime,
+  logger,
+  loggerInstance,
+  authRateLimits,
+  wsLimits,
+}: AppOptions) {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel },
+    ...(loggerInstance ? { loggerInstance } : { logger: logger ?? { level: config.logLevel } }),
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();

@@ -20,6 +20,7 @@ import {
 import { Redis } from 'ioredis';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '@chat/db';
 import type { Config } from './env.js';
+import { createLogger, type Logger } from './logger.js';
 
 export interface Runtime {
   deps: ServiceDeps;
@@ -58,7 +59,7 @@ export async function createRuntime(
     }));
   try {
     if (ownsDatabase) await migrateDatabase(database);
-    const log = options.log ?? defaultLog;
+    const log = options.log ?? logTo(createLogger(config.logLevel));
     const { broker, presence } = realtimeBackends(config, log);
     const redis = config.redisUrl
       ? new Redis(config.redisUrl, { connectionName: 'chat-rate-limit' })
@@ -103,14 +104,18 @@ export async function createRuntime(
   }
 }
 
-const defaultLog = (message: string, error: unknown) => console.error(message, error);
+const logTo = (logger: Logger) => (message: string, error: unknown) =>
+  logger.error({ err: error }, message);
 
 /** In-process by default; through Redis, shared by every instance, when REDIS_URL is set. */
 function realtimeBackends(
   config: Config,
   log: NonNullable<RuntimeOptions['log']>,
 ): { broker: Broker; presence: PresenceStore } {
-  if (!config.redisUrl) return { broker: new InProcessBroker(), presence: new InMemoryPresence() };
+  if (!config.redisUrl) {
+    const broker = new InProcessBroker({ onError: (error) => log('in-process broker', error) });
+    return { broker, presence: new InMemoryPresence() };
+  }
   const keyPrefix = config.redisKeyPrefix;
   return {
     broker: new RedisBroker(config.redisUrl, {
