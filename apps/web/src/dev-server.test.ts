@@ -1,5 +1,5 @@
 // `pnpm dev` follows PORT and WEB_PORT: Vite serves on WEB_PORT and proxies to the server on PORT.
-import type { ConfigEnv, UserConfig } from 'vite';
+import type { ConfigEnv } from 'vite';
 import { afterEach, describe, expect, it } from 'vitest';
 import viteConfig from '../vite.config.js';
 
@@ -13,7 +13,7 @@ afterEach(() => {
 
 const serve: ConfigEnv = { mode: 'development', command: 'serve' };
 const resolve = () =>
-  (typeof viteConfig === 'function' ? viteConfig(serve) : viteConfig) as UserConfig;
+  (typeof viteConfig === 'function' ? viteConfig(serve) : viteConfig);
 
 describe('the dev server', () => {
   it('listens on WEB_PORT and proxies /api, /trpc and /ws to the server on PORT', () => {
