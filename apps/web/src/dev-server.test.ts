@@ -12,8 +12,7 @@ afterEach(() => {
 });
 
 const serve: ConfigEnv = { mode: 'development', command: 'serve' };
-const resolve = () =>
-  (typeof viteConfig === 'function' ? viteConfig(serve) : viteConfig);
+const resolve = () => (typeof viteConfig === 'function' ? viteConfig(serve) : viteConfig);
 
 describe('the dev server', () => {
   it('listens on WEB_PORT and proxies /api, /trpc and /ws to the server on PORT', () => {
