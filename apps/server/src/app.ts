@@ -7,7 +7,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -41,10 +45,17 @@ import {
 
 export const bodyLimit = 64 * 1024;
 
+const trustHops =
+  (hops: number) =>
+  (_address: string, hop: number): boolean =>
+    hop < hops;
+
 export interface AppOptions {
   config: Config;
   runtime: Runtime;
   logger?: FastifyServerOptions['logger'];
+  /** The process's pino logger (main.ts); otherwise Fastify makes one from `logger`. */
+  loggerInstance?: FastifyBaseLogger;
   authRateLimits?: Partial<AuthRateLimits>;
   wsLimits?: Partial<WsLimits>;
   webhookRateLimit?: Partial<WebhookRateLimit>;
@@ -52,22 +63,18 @@ export interface AppOptions {
   writeLimit?: Partial<Limit>;
 }
 
-const trustHops =
-  (hops: number) =>
-  (_address: string, hop: number): boolean =>
-    hop < hops;
-
 export async function buildApp({
   config,
   runtime,
   logger,
+  loggerInstance,
   authRateLimits,
   wsLimits,
   webhookRateLimit,
   writeLimit,
 }: AppOptions) {
   const app = Fastify({
-    logger: logger ?? loggerOptions(config.logLevel),
+    ...(loggerInstance ? { loggerInstance } : { logger: logger ?? loggerOptions(config.logLevel) }),
     // Client addresses (rate limits, logs) come from X-Forwarded-For only behind trusted proxies.
     // (A hop count is what proxy-addr's own number form means; Fastify's types lack that form.)
     trustProxy:

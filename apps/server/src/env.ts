@@ -155,6 +155,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/**
+ * Reads `.env` into process.env when there is one: in the working directory, else at the
+ * repository root (where `.env.example` is). Variables already set in the environment win.
+ * Only entry points call it, before loadConfig; returns the file read.
+ */
+export function loadEnvFile(dirs: string[] = [process.cwd(), repoRoot]): string | undefined {
+  const file = dirs.map((dir) => join(dir, '.env')).find((path) => existsSync(path));
+  if (file) process.loadEnvFile(file);
+  return file;
+}
+
 function findRepoRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;

@@ -1,6 +1,12 @@
-// The server's pino options: secrets never reach the log (access tokens travel in the /ws URL,
-// passwords and refresh tokens in bodies), and faults a client causes are not errors of ours.
+// The process's one logger (pino's JSON lines on stdout: Fastify and the runtime log through the
+// same instance; nothing else in the server writes to the console). Secrets never reach the log
+// (access tokens travel in the /ws URL, passwords and refresh tokens in bodies), and faults a
+// client causes are not errors of ours.
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { Config } from './env.js';
+
+export type { Logger };
 
 /** Query parameters and fields whose values are secrets. */
 const secretName = /token|password|secret|key|auth|code|session|cookie|signature/i;
@@ -72,6 +78,10 @@ export function loggerOptions(
     ...extra,
   };
 }
+
+/** The process's logger, with the same redaction as Fastify's options. */
+export const createLogger = (level: Config['logLevel'] = 'info'): Logger =>
+  pino({ level, redact: { paths: redactPaths, censor }, serializers: { req: serializeRequest } });
 
 /**
  * A WebSocket failing because of what the peer sent or did (a frame over the size limit,

@@ -1,15 +1,27 @@
-// Starts the server: reads the configuration, opens the stores, listens, stops cleanly on signals.
+// Starts the server: reads .env and the configuration, opens the stores, listens, stops cleanly
+// on signals. Everything it says goes through one pino logger.
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './env.js';
+import { ConfigError, loadConfig, loadEnvFile } from './env.js';
+import { createLogger, type Logger } from './logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
+/** At the default level until the configuration names one. */
+let log: Logger = createLogger();
+
 async function main() {
+  const envFile = loadEnvFile();
   const config = loadConfig();
-  const runtime = await createRuntime(config);
-  const app = await buildApp({ config, runtime }).catch(async (error: unknown) => {
-    await closeAfterFailedStart(runtime);
-    throw error;
+  log = createLogger(config.logLevel);
+  if (envFile) log.info({ file: envFile }, 'read .env');
+  const runtime = await createRuntime(config, {
+    log: (message, error) => log.error({ err: error }, message),
   });
+  const app = await buildApp({ config, runtime, loggerInstance: log }).catch(
+    async (error: unknown) => {
+      await closeAfterFailedStart(runtime);
+      throw error;
+    },
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -41,9 +53,10 @@ async function main() {
     });
   const mode =
     runtime.database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL';
-  app.log.info(`serving on ${address} (${mode})`);
-  // The line meant for people (and for the process tests): where the server answers.
-  console.log(`Chat server listening on ${address}`);
+  // The line meant for people (and the process tests): where the server answers. It is printed
+  // at any level short of silent, so LOG_LEVEL=warn still says where to point the browser.
+  const announce = log.level === 'silent' ? log : log.child({}, { level: 'info' });
+  announce.info(`Chat server listening on ${address} (${mode})`);
 }
 
 /** A start that fails (a taken port, say) still closes the database and frees the data folder. */
@@ -51,14 +64,15 @@ async function closeAfterFailedStart(runtime: Runtime) {
   await runtime.close().catch(() => {});
 }
 
+/** Refusals at start whose message says it all. */
+const expectedErrors = new Set(['DataDirLockedError', 'UndeclaredPoolerError']);
+
 main().catch((error: unknown) => {
-  if (
-    error instanceof ConfigError ||
-    (error instanceof Error && error.name === 'DataDirLockedError')
-  ) {
-    console.error(error.message);
+  // what the operator has to fix is said in the message; anything else keeps its stack
+  if (error instanceof ConfigError || (error instanceof Error && expectedErrors.has(error.name))) {
+    log.fatal(error.message);
   } else {
-    console.error(error);
+    log.fatal({ err: error }, 'the server could not start');
   }
   process.exit(1);
 });

@@ -22,6 +22,7 @@ import {
 import { Redis } from 'ioredis';
 import { migrateDatabase, openDatabase, type DatabaseHandle } from '@chat/db';
 import type { Config } from './env.js';
+import { createLogger, type Logger } from './logger.js';
 import { metrics } from './metrics.js';
 import { StoreBreaker } from './store-breaker.js';
 
@@ -49,7 +50,7 @@ export interface RuntimeOptions {
   tokenOverrides?: Partial<TokenConfig>;
   /** Where the Redis backends report connection errors. */
   log?: (message: string, error: unknown) => void;
-  /** Where a store going down or coming back is told (console.warn by default). */
+  /** Where a store going down or coming back is told (a pino warning by default). */
   notice?: (message: string) => void;
   /** Timings of the realtime hub (tests shorten them). */
   realtime?: ConstructorParameters<typeof RealtimeHub>[2];
@@ -70,7 +71,8 @@ export async function createRuntime(
     }));
   try {
     if (ownsDatabase) await migrateDatabase(database);
-    const log = options.log ?? defaultLog;
+    const fallbackLogger = createLogger(config.logLevel);
+    const log = options.log ?? logTo(fallbackLogger);
     const { broker, presence } = realtimeBackends(config, log);
     const redis = config.redisUrl
       ? new Redis(config.redisUrl, { ...failFastRedisOptions, connectionName: 'chat-rate-limit' })
@@ -99,7 +101,7 @@ export async function createRuntime(
     presence.onUsersOffline(
       (userIds) => void presenceService.wentOffline(deps, userIds).catch(() => {}),
     );
-    const notice = options.notice ?? defaultNotice;
+    const notice = options.notice ?? ((message: string) => fallbackLogger.warn(message));
     const breakerOf = (name: string, probe: () => Promise<void>) =>
       new StoreBreaker(name, probe, {
         onChange: (open) =>
@@ -166,15 +168,18 @@ async function firstAnswer(probe: () => Promise<void>, timeoutMs: number) {
     await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-const defaultLog = (message: string, error: unknown) => console.error(message, error);
-const defaultNotice = (message: string) => console.warn(message);
+const logTo = (logger: Logger) => (message: string, error: unknown) =>
+  logger.error({ err: error }, message);
 
 /** In-process by default; through Redis, shared by every instance, when REDIS_URL is set. */
 function realtimeBackends(
   config: Config,
   log: NonNullable<RuntimeOptions['log']>,
 ): { broker: Broker; presence: PresenceStore } {
-  if (!config.redisUrl) return { broker: new InProcessBroker(), presence: new InMemoryPresence() };
+  if (!config.redisUrl) {
+    const broker = new InProcessBroker({ onError: (error) => log('in-process broker', error) });
+    return { broker, presence: new InMemoryPresence() };
+  }
   const keyPrefix = config.redisKeyPrefix;
   return {
     broker: new RedisBroker(config.redisUrl, {

@@ -43,7 +43,11 @@ export class ServerProcess {
   private text = '';
   private readonly onOutput = new Set<() => void>();
 
-  constructor(env: Record<string, string>) {
+  /**
+   * `options.cwd`: the working directory (apps/server by default); `options.args`: what node
+   * runs instead of dist/main.js (`[pnpm, 'start']` for the root start script).
+   */
+  constructor(env: Record<string, string>, options: { cwd?: string; args?: string[] } = {}) {
     if (!existsSync(serverEntry)) {
       throw new Error(
         `${serverEntry} does not exist: build the server first ` +
@@ -53,8 +57,8 @@ export class ServerProcess {
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(([name]) => isInheritable(name)),
     );
-    this.child = spawn(process.execPath, [serverEntry], {
-      cwd: serverDir,
+    this.child = spawn(process.execPath, options.args ?? [serverEntry], {
+      cwd: options.cwd ?? serverDir,
       env: { ...inherited, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -99,7 +103,7 @@ export class ServerProcess {
   waitUntilListening(timeoutMs = 20_000): Promise<string> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        const url = /Chat server listening on (http:\/\/\S+)/.exec(this.text)?.[1];
+        const url = /Chat server listening on (http:\/\/[^\s"]+)/.exec(this.text)?.[1];
         if (url) return done(() => resolve(url));
         if (this.exit) {
           done(() =>
