@@ -24,6 +24,14 @@ const documentedRoutes = [
   'PATCH /api/messages/{id}',
   'DELETE /api/messages/{id}',
   'POST /api/dms',
+  'POST /api/auth/tokens',
+  'GET /api/auth/tokens',
+  'DELETE /api/auth/tokens/{id}',
+  'POST /api/channels/{id}/webhooks',
+  'GET /api/channels/{id}/webhooks',
+  'DELETE /api/webhooks/{id}',
+  'POST /hooks/{secret}',
+  'GET /metrics',
   'GET /healthz',
   'GET /readyz',
 ];
@@ -33,6 +41,7 @@ const publicRoutes = [
   'POST /api/auth/register',
   'POST /api/auth/login',
   'POST /api/auth/refresh',
+  'POST /hooks/{secret}',
   'GET /healthz',
   'GET /readyz',
 ];
