@@ -11,6 +11,7 @@ import {
 } from '@chat/api/server';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { errors } from './rest/openapi.js';
 import type { WebhookLimiter } from './webhook-rate-limit.js';
 
 const secretParams = z.object({ secret: schemas.text().min(1).max(256) });
@@ -45,6 +46,7 @@ export const hookRoutes: FastifyPluginAsyncZod<HookRoutesOptions> = async (
         body: hookBody,
         response: {
           200: { description: 'Posted', content: { 'text/plain': { schema: z.literal('ok') } } },
+          ...errors(400, 403, 404, 413, 429, 503),
         },
       },
     },

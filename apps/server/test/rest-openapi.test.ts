@@ -29,6 +29,14 @@ const routeStatuses: Record<string, number[]> = {
   'PATCH /api/messages/{id}': [200, 400, 401, 403, 404, 413, 429, 503],
   'DELETE /api/messages/{id}': [204, 400, 401, 403, 404, 429, 503],
   'POST /api/dms': [200, 400, 401, 404, 413, 429, 503],
+  'POST /api/auth/tokens': [201, 400, 401, 413, 429, 503],
+  'GET /api/auth/tokens': [200, 401, 503],
+  'DELETE /api/auth/tokens/{id}': [204, 400, 401, 404, 429, 503],
+  'POST /api/channels/{id}/webhooks': [201, 400, 401, 403, 404, 413, 429, 503],
+  'GET /api/channels/{id}/webhooks': [200, 400, 401, 403, 404, 503],
+  'DELETE /api/webhooks/{id}': [204, 400, 401, 403, 404, 429, 503],
+  'POST /hooks/{secret}': [200, 400, 403, 404, 413, 429, 503],
+  'GET /metrics': [200, 401],
   'GET /healthz': [200],
   'GET /readyz': [200, 503],
 };
@@ -39,6 +47,7 @@ const publicRoutes = [
   'POST /api/auth/register',
   'POST /api/auth/login',
   'POST /api/auth/refresh',
+  'POST /hooks/{secret}',
   'GET /healthz',
   'GET /readyz',
 ];

@@ -6,6 +6,7 @@ import { bearerToken, unauthorized } from '@chat/api/server';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
+import { errors } from '../rest/openapi.js';
 import { metrics, type Transport } from '../metrics.js';
 
 export interface MetricsOptions {
@@ -51,6 +52,7 @@ async function metricsPlugin(app: FastifyInstance, { token }: MetricsOptions) {
             description: 'Prometheus text exposition format',
             content: { 'text/plain': { schema: z.string() } },
           },
+          ...errors(401),
         },
       },
     },

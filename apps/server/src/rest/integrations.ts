@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../plugins/auth.js';
 import type { RestOptions } from './index.js';
+import { described, errors, noContent } from './openapi.js';
 import { idParams } from './params.js';
 
 const time = z.string().describe('ISO 8601 with milliseconds and Z');
@@ -24,8 +25,6 @@ const webhook = z.object({
   createdAt: time,
 });
 
-const noContent = z.null().describe('No content');
-
 export const integrationRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps }) => {
   const tokenTags = ['access tokens'];
   app.post(
@@ -36,7 +35,13 @@ export const integrationRoutes: FastifyPluginAsyncZod<RestOptions> = async (app,
         operationId: 'createAccessToken',
         summary: 'Create a personal access token (its secret is shown once)',
         body: schemas.createAccessTokenInput,
-        response: { 201: z.object({ token: accessToken, secret: z.string() }) },
+        response: {
+          201: described(
+            z.object({ token: accessToken, secret: z.string() }),
+            'The token, and its secret (shown only this once)',
+          ),
+          ...errors(400, 401, 413, 429, 503),
+        },
       },
     },
     async (request, reply) =>
@@ -51,7 +56,10 @@ export const integrationRoutes: FastifyPluginAsyncZod<RestOptions> = async (app,
         tags: tokenTags,
         operationId: 'listAccessTokens',
         summary: "The caller's personal access tokens, without their secrets",
-        response: { 200: z.object({ items: z.array(accessToken) }) },
+        response: {
+          200: described(z.object({ items: z.array(accessToken) }), 'The tokens'),
+          ...errors(401, 503),
+        },
       },
     },
     (request) => accessTokensService.listAccessTokens(deps, actorOf(request)),
@@ -64,12 +72,12 @@ export const integrationRoutes: FastifyPluginAsyncZod<RestOptions> = async (app,
         operationId: 'revokeAccessToken',
         summary: 'Revoke a personal access token, at once on every instance',
         params: idParams,
-        response: { 204: noContent },
+        response: { 204: noContent, ...errors(400, 401, 404, 429, 503) },
       },
     },
     async (request, reply) => {
       await accessTokensService.revokeAccessToken(deps, actorOf(request), request.params.id);
-      return reply.status(204).send(null);
+      return reply.status(204).send();
     },
   );
 
@@ -84,9 +92,13 @@ export const integrationRoutes: FastifyPluginAsyncZod<RestOptions> = async (app,
         params: idParams,
         body: schemas.createWebhookBody,
         response: {
-          201: z.object({
-            webhook: webhook.extend({ url: z.string().describe('/hooks/<secret>') }),
-          }),
+          201: described(
+            z.object({
+              webhook: webhook.extend({ url: z.string().describe('/hooks/<secret>') }),
+            }),
+            'The webhook, with its URL (shown only this once)',
+          ),
+          ...errors(400, 401, 403, 404, 413, 429, 503),
         },
       },
     },
@@ -106,7 +118,10 @@ export const integrationRoutes: FastifyPluginAsyncZod<RestOptions> = async (app,
         operationId: 'listWebhooks',
         summary: "A channel's incoming webhooks, without their secrets",
         params: idParams,
-        response: { 200: z.object({ items: z.array(webhook) }) },
+        response: {
+          200: described(z.object({ items: z.array(webhook) }), 'The webhooks'),
+          ...errors(400, 401, 403, 404, 503),
+        },
       },
     },
     (request) => webhooksService.listWebhooks(deps, actorOf(request), request.params.id),
@@ -119,12 +134,12 @@ export const integrationRoutes: FastifyPluginAsyncZod<RestOptions> = async (app,
         operationId: 'deleteWebhook',
         summary: 'Delete an incoming webhook: its URL stops working',
         params: idParams,
-        response: { 204: noContent },
+        response: { 204: noContent, ...errors(400, 401, 403, 404, 429, 503) },
       },
     },
     async (request, reply) => {
       await webhooksService.deleteWebhook(deps, actorOf(request), request.params.id);
-      return reply.status(204).send(null);
+      return reply.status(204).send();
     },
   );
 };

@@ -26,7 +26,8 @@ export const mentionPattern = (username: string) => {
 function channelViewColumns(actor: Actor) {
   const unreadFrom = sql`from ${messages} where ${messages.channelId} = ${channels.id}
     and ${messages.seq} > ${channelMembers.lastReadSeq}
-    and ${messages.deletedAt} is null and ${messages.userId} <> ${actor.userId}`;
+    and ${messages.deletedAt} is null
+    and (${messages.userId} <> ${actor.userId} or ${messages.webhookId} is not null)`;
   return {
     channel: channels,
     lastReadSeq: channelMembers.lastReadSeq,
