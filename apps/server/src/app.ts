@@ -139,7 +139,6 @@ export async function buildApp({
       socket.terminate();
     },
   });
-  await app.register(metricsPlugin, { token: config.metricsToken });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -167,6 +166,8 @@ export async function buildApp({
     transformObject: documentTransform,
     hideUntagged: true,
   });
+  // after swagger, so that /metrics is in the document
+  await app.register(metricsPlugin, { token: config.metricsToken });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, (request) => ({
     ...app.swagger(),

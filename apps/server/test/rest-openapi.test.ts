@@ -210,7 +210,9 @@ describe.each(testDatabaseKinds())('REST OpenAPI document on %s', (kind) => {
           !notInDocument.has(route.path) &&
           t.app.hasRoute({ method: route.method, url: route.path }),
       );
-      expect(served.length).toBeGreaterThanOrEqual(documentedRoutes.length);
+      // API.md names GET /metrics in prose, not in a table of routes
+      const tabled = documentedRoutes.filter((route) => route !== 'GET /metrics');
+      expect(served.length).toBeGreaterThanOrEqual(tabled.length);
       for (const route of served) {
         const name = `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`;
         const responses = Object.keys(operation(name)?.responses ?? {});
