@@ -21,7 +21,7 @@ describe.each(testDatabaseKinds())('access tokens service on %s', (kind) => {
 
   it('resolves a JWT and a personal access token to the same owner', async () => {
     const { token, secret } = await accessTokens.createAccessToken(deps, alice, { name: 'bot' });
-    await expect(accessTokens.authenticateBearer(deps, alice.accessToken)).resolves.toEqual({
+    await expect(accessTokens.authenticateBearer(deps, alice.accessToken)).resolves.toMatchObject({
       userId: alice.userId,
       username: alice.username,
     });
@@ -43,7 +43,7 @@ describe.each(testDatabaseKinds())('access tokens service on %s', (kind) => {
     const mark = deps.published.length;
     await accessTokens.revokeAccessToken(deps, alice, token.id);
     expect(publishedSince(deps, mark)).toEqual([
-      { type: 'access_token_revoked', userId: alice.userId, tokenId: token.id },
+      { type: 'access_revoked', userId: alice.userId, accessTokenId: token.id },
     ]);
     await expect(accessTokens.authenticateBearer(deps, secret)).rejects.toMatchObject({
       code: 'UNAUTHORIZED',

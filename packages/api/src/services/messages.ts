@@ -83,7 +83,7 @@ export async function sendMessage(
 ): Promise<SendResult> {
   if (input.attachmentIds?.length) throw badRequest('Attachments are not supported yet');
   const previous = await findByClientMsgId(deps.db, actor, input.clientMsgId);
-  if (previous) return { message: previous, created: false };
+  if (previous) return answerRetry(deps, previous);
   let message: Message;
   try {
     message = await deps.db.transaction(async (tx) => {
@@ -128,11 +128,24 @@ export async function sendMessage(
     // Another request with the same clientMsgId committed first: answer with its message.
     const winner =
       isUniqueViolation(error) && (await findByClientMsgId(deps.db, actor, input.clientMsgId));
-    if (winner) return { message: winner, created: false };
+    if (winner) return answerRetry(deps, winner);
     throw error;
   }
   await deps.events.publish({ type: 'message', channelId: message.channelId, message });
   return { message, created: true };
+}
+
+/**
+ * A send repeated with its clientMsgId gets the first message, published again: the first send
+ * may have been committed by an instance that died before publishing it, and live readers would
+ * otherwise see it only once a later message revealed the gap. A second copy is harmless (feeds
+ * drop a seq they already have), and the answer does not wait on a broker that is down.
+ */
+async function answerRetry(deps: ServiceDeps, message: Message): Promise<SendResult> {
+  await deps.events
+    .publish({ type: 'message', channelId: message.channelId, message })
+    .catch(() => {});
+  return { message, created: false };
 }
 
 function findByClientMsgId(q: Queryable, actor: Actor, clientMsgId: string | undefined) {
