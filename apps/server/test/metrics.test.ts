@@ -18,8 +18,9 @@ import {
 } from './ws-client.js';
 
 // A sample line of the text format: name, optional {labels}, value (and an optional timestamp).
+// prom-client writes a gauge that has no sample yet as "Nan"
 const sampleLine =
-  /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)( -?\d+)?$/;
+  /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? (-?[0-9.e+-]+|NaN|Nan|[+-]Inf)( -?\d+)?$/;
 
 /** Parses the Prometheus text format strictly enough to fail on anything malformed. */
 function parseMetrics(text: string): Map<string, number> {

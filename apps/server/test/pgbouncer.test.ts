@@ -67,6 +67,8 @@ describe.skipIf(!databaseUrl || !pgbouncerBinary)(
           DATABASE_POOLER: 'transaction',
           JWT_SECRET: jwtSecret,
           DATA_DIR: dataDir,
+          // 40 sends at once from one user: more than a person's write limit allows
+          WRITE_RATE_LIMIT: '1000/1',
         },
       });
       const registered = await request<{ accessToken: string }>(

@@ -65,12 +65,13 @@ async function accountByLogin(q: Queryable, name: string) {
 }
 
 /**
- * What sign-in attempts are counted under: the account's id when the name is a known username
- * or email (so both count as one account), else the name itself.
+ * What sign-in attempts are counted under: the account's username when the name is a known
+ * username or email (so both count as one account), else the name itself — which is also what a
+ * registration of that username counted under before the account existed.
  */
 export async function attemptKey(deps: ServiceDeps, name: string): Promise<string> {
   const row = await accountByLogin(deps.db, name);
-  return row ? `account:${row.id}` : `name:${name.toLowerCase()}`;
+  return `account:${(row?.username ?? name).toLowerCase()}`;
 }
 
 export async function login(deps: ServiceDeps, input: LoginInput): Promise<Session> {
