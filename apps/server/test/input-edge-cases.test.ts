@@ -135,10 +135,10 @@ describe.each(testDatabaseKinds())('input edge cases on %s', (kind) => {
         payload: { ...name, password: 'wrong password' },
       });
     const email = `${target.username}@example.test`;
+    // the registration already counted once for the name
     expect((await attempt({ username: target.username })).statusCode).toBe(401);
     expect((await attempt({ email: email.toUpperCase() })).statusCode).toBe(401);
-    expect((await attempt({ username: target.username.toUpperCase() })).statusCode).toBe(401);
-    const limited = await attempt({ email });
+    const limited = await attempt({ username: target.username.toUpperCase() });
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
@@ -151,7 +151,8 @@ describe.each(testDatabaseKinds())('input edge cases on %s', (kind) => {
         url: '/trpc/auth.login',
         payload: { username: target.username, password: 'wrong password' },
       });
-    for (let i = 0; i < 3; i++) expect((await login()).statusCode).toBe(401);
+    // the registration already counted once for the name
+    for (let i = 0; i < 2; i++) expect((await login()).statusCode).toBe(401);
     const limited = await login();
     expect(limited.statusCode).toBe(429);
     const seconds = Number(limited.headers['retry-after']);
