@@ -101,6 +101,6 @@ describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)(
         [writerOnSurvivor, writerOnVictim],
         [seqsReceived(readerOnSurvivor, channelId), seqsReceived(readerOnVictim, channelId)],
       );
-    });
+    }, 45_000);
   },
 );

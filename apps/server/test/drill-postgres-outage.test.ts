@@ -118,5 +118,5 @@ describe.skipIf(!process.env.DATABASE_URL)('drill: Postgres unreachable for 10 s
     });
     await waitForAll([reader], channelId, rows.length);
     expectDelivered(rows, [writer], [seqsReceived([reader], channelId)]);
-  });
+  }, 45_000);
 });
