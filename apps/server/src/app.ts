@@ -187,7 +187,7 @@ export async function buildApp({
     ),
   });
   const effectiveWsLimits = { ...defaultWsLimits, ...wsLimits };
-  await app.register(wsRoute, { deps: runtime.deps, limits: effectiveWsLimits });
+  await app.register(wsRoute, { deps: runtime.deps, limits: effectiveWsLimits, stores: runtime });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     useWSS: true,
