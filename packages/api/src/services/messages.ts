@@ -1,5 +1,5 @@
 import { schema, isUniqueViolation, type Queryable } from '@chat/db';
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import type {
   EditMessageInput,
@@ -8,6 +8,7 @@ import type {
   SendMessageInput,
 } from '../schemas/index.js';
 import { memberChannel, visibleChannel } from './access.js';
+import { countRepliesIntoRoots, threadRootOf } from './thread-roots.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { iso, isoOrNull, type Message } from './views.js';
 
@@ -20,7 +21,7 @@ const messageColumns = {
 
 type MessageRow = { message: typeof messages.$inferSelect; username: string };
 
-function toMessage({ message, username }: MessageRow): Message {
+export function toMessage({ message, username }: MessageRow): Message {
   const deleted = message.deletedAt !== null;
   return {
     id: message.id,
@@ -33,6 +34,10 @@ function toMessage({ message, username }: MessageRow): Message {
     editedAt: isoOrNull(message.editedAt),
     deleted,
     clientMsgId: message.clientMsgId,
+    parentId: message.parentId,
+    replyCount: message.replyCount,
+    lastReplyAt: isoOrNull(message.lastReplyAt),
+    replyUserIds: message.replyUserIds,
     reactions: [],
     attachments: [],
     webhookId: message.webhookId,
@@ -40,7 +45,7 @@ function toMessage({ message, username }: MessageRow): Message {
   };
 }
 
-function selectMessages(q: Queryable) {
+export function selectMessages(q: Queryable) {
   return q
     .select(messageColumns)
     .from(messages)
@@ -48,7 +53,7 @@ function selectMessages(q: Queryable) {
     .$dynamic();
 }
 
-async function findMessage(q: Queryable, where: SQL): Promise<Message | undefined> {
+export async function findMessage(q: Queryable, where: SQL): Promise<Message | undefined> {
   const [row] = await selectMessages(q).where(where);
   return row && toMessage(row);
 }
@@ -84,6 +89,10 @@ export async function sendMessage(
   if (input.attachmentIds?.length) throw badRequest('Attachments are not supported yet');
   const previous = await findByClientMsgId(deps.db, actor, input.clientMsgId);
   if (previous) return answerRetry(deps, previous);
+  const rootId =
+    input.parentId === undefined
+      ? null
+      : await threadRootOf(deps.db, actor, input.channelId, input.parentId);
   let message: Message;
   try {
     message = await deps.db.transaction(async (tx) => {
@@ -105,12 +114,14 @@ export async function sendMessage(
           userId: actor.userId,
           content: input.content,
           clientMsgId: input.clientMsgId ?? null,
+          parentId: rootId,
           webhookId: input.webhook?.webhookId ?? null,
           authorName: input.webhook?.name ?? null,
           authorIconUrl: input.webhook?.iconUrl ?? null,
         })
         .returning();
       if (!row) throw new Error('insert returned no row');
+      if (rootId) await countRepliesIntoRoots(tx, [row.id]);
       // What you wrote yourself is read (what a webhook of yours posted is news to you too).
       if (!input.webhook)
         await tx
@@ -132,6 +143,7 @@ export async function sendMessage(
     throw error;
   }
   await deps.events.publish({ type: 'message', channelId: message.channelId, message });
+  if (rootId) await publishUpdated(deps, rootId);
   return { message, created: true };
 }
 
@@ -185,7 +197,9 @@ export async function channelLastSeq(q: Queryable, channelId: string): Promise<n
 }
 
 export async function readHistory(q: Queryable, input: HistoryInput): Promise<History> {
-  const inChannel = eq(messages.channelId, input.channelId);
+  const inChannel = input.topLevel
+    ? and(eq(messages.channelId, input.channelId), isNull(messages.parentId))
+    : eq(messages.channelId, input.channelId);
   const forward = input.after !== undefined;
   const where = forward
     ? and(inChannel, gt(messages.seq, input.after as number))
@@ -202,7 +216,7 @@ export async function readHistory(q: Queryable, input: HistoryInput): Promise<Hi
 }
 
 /** The message if the actor can see its channel; NOT_FOUND otherwise. */
-async function visibleMessage(deps: ServiceDeps, actor: Actor, messageId: string) {
+export async function visibleMessage(deps: ServiceDeps, actor: Actor, messageId: string) {
   const message = await findMessage(deps.db, eq(messages.id, messageId));
   if (!message) throw notFound('Message');
   try {
@@ -225,13 +239,20 @@ export async function editMessage(
     .update(messages)
     .set({ content: input.content, editedAt: sql`now()` })
     .where(eq(messages.id, input.messageId));
-  const updated = await findMessage(deps.db, eq(messages.id, input.messageId));
+  const updated = await publishUpdated(deps, input.messageId);
   if (!updated) throw notFound('Message');
-  await deps.events.publish({
-    type: 'message_updated',
-    channelId: updated.channelId,
-    message: updated,
-  });
+  return updated;
+}
+
+/** Announces a message as it is now (edited, or its thread grown) to its channel. */
+async function publishUpdated(deps: ServiceDeps, messageId: string) {
+  const updated = await findMessage(deps.db, eq(messages.id, messageId));
+  if (updated)
+    await deps.events.publish({
+      type: 'message_updated',
+      channelId: updated.channelId,
+      message: updated,
+    });
   return updated;
 }
 
