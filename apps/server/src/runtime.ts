@@ -11,10 +11,13 @@ import {
   RealtimeHub,
   RedisBroker,
   RedisPresence,
+  SendBatcher,
+  messagesService,
   serviceUnavailable,
   tokenConfig,
   TypingThrottle,
   type Broker,
+  type ChatEvent,
   type PresenceStore,
   type ServiceDeps,
   type TokenConfig,
@@ -83,16 +86,25 @@ export async function createRuntime(
       config.jwtSecret ?? embeddedJwtSecret(config.dataDir),
       options.tokenOverrides,
     );
+    const publisher = {
+      // services publish after commit: the moment a message counts as committed
+      publish: (event: ChatEvent) => {
+        metrics.published(event);
+        return events.publish(event);
+      },
+    };
+    const sends = new SendBatcher({
+      db: database.db,
+      lookup: messagesService.messagesByIds,
+      publish: publisher.publish,
+      onPublishError: (error) => log('publishing a message', error),
+      onBatch: (size) => metrics.sendBatch(size),
+    });
     const deps: ServiceDeps = {
       db: database.db,
       tokens,
-      events: {
-        // services publish after commit: the moment a message counts as committed
-        publish: (event) => {
-          metrics.published(event);
-          return events.publish(event);
-        },
-      },
+      events: publisher,
+      sends,
       presence,
       typing: new TypingThrottle(),
       realtime: new RealtimeHub(database.db, broker, options.realtime),
@@ -142,6 +154,7 @@ export async function createRuntime(
         if (answers.includes(false)) throw serviceUnavailable('A backing service is not answering');
       },
       close: async () => {
+        await sends.close(); // what was sent before the shutdown is stored and acknowledged
         for (const breaker of breakers) breaker.stop();
         await presence.close();
         await events.broker.close();

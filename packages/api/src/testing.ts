@@ -9,6 +9,7 @@ import * as auth from './services/auth.js';
 import * as channels from './services/channels.js';
 import type { Actor, ServiceDeps } from './services/deps.js';
 import * as messages from './services/messages.js';
+import { SendBatcher, type SendBatcherOptions } from './services/send-batcher.js';
 import { tokenConfig } from './services/tokens.js';
 import { TypingThrottle } from './services/typing.js';
 
@@ -25,26 +26,40 @@ export interface TestDeps extends ServiceDeps {
   dispose(): Promise<void>;
 }
 
-export async function createTestDeps(kind: DatabaseKind): Promise<TestDeps> {
+export async function createTestDeps(
+  kind: DatabaseKind,
+  sendOptions: Partial<SendBatcherOptions> = {},
+): Promise<TestDeps> {
   const database = await createTestDatabase(kind);
   const broker = new InProcessBroker();
   const bus = new EventBus(broker);
   const published: ChatEvent[] = [];
+  const events = {
+    publish: async (event: ChatEvent) => {
+      published.push(event);
+      await bus.publish(event);
+    },
+  };
+  const sends = new SendBatcher({
+    db: database.db,
+    lookup: messages.messagesByIds,
+    publish: events.publish,
+    ...sendOptions,
+  });
   return {
     db: database.db,
     tokens: tokenConfig(testJwtSecret),
-    events: {
-      publish: async (event) => {
-        published.push(event);
-        await bus.publish(event);
-      },
-    },
+    events,
+    sends,
     presence: new InMemoryPresence(),
     typing: new TypingThrottle(),
     realtime: new RealtimeHub(database.db, broker, { gapWaitMs: 50 }),
     database,
     published,
-    dispose: () => database.dispose(),
+    dispose: async () => {
+      await sends.close();
+      await database.dispose();
+    },
   };
 }
 

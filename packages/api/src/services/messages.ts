@@ -1,14 +1,11 @@
-import { schema, isUniqueViolation, type Queryable } from '@chat/db';
-import { and, asc, desc, eq, gt, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { schema, type Queryable } from '@chat/db';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { badRequest, forbidden, notFound } from '../errors.js';
-import type {
-  EditMessageInput,
-  HistoryInput,
-  MarkReadInput,
-  SendMessageInput,
-} from '../schemas/index.js';
+import type { EditMessageInput, HistoryInput, MarkReadInput } from '../schemas/index.js';
+import { limits } from '../schemas/common.js';
 import { memberChannel, visibleChannel } from './access.js';
-import { countRepliesIntoRoots, threadRootOf } from './thread-roots.js';
+import type { SendInput } from './send-batch.js';
+import { threadRootOf } from './thread-roots.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { iso, isoOrNull, type Message } from './views.js';
 
@@ -58,16 +55,7 @@ export async function findMessage(q: Queryable, where: SQL): Promise<Message | u
   return row && toMessage(row);
 }
 
-const isMemberOf = (channelId: string, actor: Actor) =>
-  sql`exists (select 1 from ${channelMembers} where ${channelMembers.channelId} = ${channelId}
-    and ${channelMembers.userId} = ${actor.userId})`;
-
-/** How a message posted through an incoming webhook is shown (its author is the webhook's creator). */
-export interface WebhookAuthor {
-  webhookId: string;
-  name: string;
-  iconUrl: string | null;
-}
+export type { WebhookAuthor } from './send-batch.js';
 
 export interface SendResult {
   message: Message;
@@ -76,96 +64,42 @@ export interface SendResult {
 }
 
 /**
- * Stores a message with the next seq of its channel. The seq is taken by incrementing the
- * channel's counter inside the insert's transaction: the row lock orders concurrent senders,
- * and a failed insert rolls the counter back, so seqs are 1, 2, 3… with no gap.
+ * Stores a message with the next seq of its channel, through the group commit (`deps.sends`):
+ * concurrent sends share one transaction, each channel's counter moving once for all of its
+ * messages of the batch, so seqs are 1, 2, 3… with no gap. A send repeated with its clientMsgId
+ * gets the first message, published again: the first send may have been committed by an
+ * instance that died before publishing it (a second copy is harmless, feeds drop a seq they
+ * already have).
  */
 export async function sendMessage(
   deps: ServiceDeps,
   actor: Actor,
   // `webhook` is set only by the webhook service: no transport's schema lets a client send it
-  input: SendMessageInput & { webhook?: WebhookAuthor },
+  input: SendInput,
 ): Promise<SendResult> {
-  if (input.attachmentIds?.length) throw badRequest('Attachments are not supported yet');
-  const previous = await findByClientMsgId(deps.db, actor, input.clientMsgId);
-  if (previous) return answerRetry(deps, previous);
-  const rootId =
+  validateSend(input);
+  // a reply joins the batch with its thread's root as parentId (checked here, per message)
+  const parentId =
     input.parentId === undefined
-      ? null
+      ? undefined
       : await threadRootOf(deps.db, actor, input.channelId, input.parentId);
-  let message: Message;
-  try {
-    message = await deps.db.transaction(async (tx) => {
-      // Only a member moves the counter: one statement checks and takes the seq.
-      const [counter] = await tx
-        .update(channels)
-        .set({ lastSeq: sql`${channels.lastSeq} + 1` })
-        .where(and(eq(channels.id, input.channelId), isMemberOf(input.channelId, actor)))
-        .returning({ seq: channels.lastSeq });
-      if (!counter) {
-        await memberChannel(tx, actor, input.channelId); // says why: NOT_FOUND or FORBIDDEN
-        throw notFound('Channel');
-      }
-      const [row] = await tx
-        .insert(messages)
-        .values({
-          channelId: input.channelId,
-          seq: counter.seq,
-          userId: actor.userId,
-          content: input.content,
-          clientMsgId: input.clientMsgId ?? null,
-          parentId: rootId,
-          webhookId: input.webhook?.webhookId ?? null,
-          authorName: input.webhook?.name ?? null,
-          authorIconUrl: input.webhook?.iconUrl ?? null,
-        })
-        .returning();
-      if (!row) throw new Error('insert returned no row');
-      if (rootId) await countRepliesIntoRoots(tx, [row.id]);
-      // What you wrote yourself is read (what a webhook of yours posted is news to you too).
-      if (!input.webhook)
-        await tx
-          .update(channelMembers)
-          .set({ lastReadSeq: sql`greatest(${channelMembers.lastReadSeq}, ${counter.seq})` })
-          .where(
-            and(
-              eq(channelMembers.channelId, input.channelId),
-              eq(channelMembers.userId, actor.userId),
-            ),
-          );
-      return toMessage({ message: row, username: actor.username });
-    });
-  } catch (error) {
-    // Another request with the same clientMsgId committed first: answer with its message.
-    const winner =
-      isUniqueViolation(error) && (await findByClientMsgId(deps.db, actor, input.clientMsgId));
-    if (winner) return answerRetry(deps, winner);
-    throw error;
-  }
-  await deps.events.publish({ type: 'message', channelId: message.channelId, message });
-  if (rootId) await publishUpdated(deps, rootId);
-  return { message, created: true };
+  const outcome = await deps.sends.send({ actor, input: { ...input, parentId } });
+  if (!outcome.ok) throw outcome.error;
+  return { message: outcome.message, created: outcome.created };
 }
 
-/**
- * A send repeated with its clientMsgId gets the first message, published again: the first send
- * may have been committed by an instance that died before publishing it, and live readers would
- * otherwise see it only once a later message revealed the gap. A second copy is harmless (feeds
- * drop a seq they already have), and the answer does not wait on a broker that is down.
- */
-async function answerRetry(deps: ServiceDeps, message: Message): Promise<SendResult> {
-  await deps.events
-    .publish({ type: 'message', channelId: message.channelId, message })
-    .catch(() => {});
-  return { message, created: false };
+/** What can be told of a send alone, before it joins a batch (the batch checks membership). */
+function validateSend(input: SendInput) {
+  if (input.attachmentIds?.length) throw badRequest('Attachments are not supported yet');
+  const length = input.content.trim().length;
+  if (length === 0 || length > limits.messageLength)
+    throw badRequest(`A message has 1 to ${limits.messageLength} characters`);
 }
 
-function findByClientMsgId(q: Queryable, actor: Actor, clientMsgId: string | undefined) {
-  if (clientMsgId === undefined) return Promise.resolve(undefined);
-  return findMessage(
-    q,
-    and(eq(messages.userId, actor.userId), eq(messages.clientMsgId, clientMsgId)) as SQL,
-  );
+/** Messages by id as readers see them (the group commit answers repeated clientMsgIds with it). */
+export async function messagesByIds(q: Queryable, ids: string[]): Promise<Map<string, Message>> {
+  const rows = await selectMessages(q).where(inArray(messages.id, ids));
+  return new Map(rows.map((row) => [row.message.id, toMessage(row)]));
 }
 
 export interface History {
@@ -239,20 +173,13 @@ export async function editMessage(
     .update(messages)
     .set({ content: input.content, editedAt: sql`now()` })
     .where(eq(messages.id, input.messageId));
-  const updated = await publishUpdated(deps, input.messageId);
+  const updated = await findMessage(deps.db, eq(messages.id, input.messageId));
   if (!updated) throw notFound('Message');
-  return updated;
-}
-
-/** Announces a message as it is now (edited, or its thread grown) to its channel. */
-async function publishUpdated(deps: ServiceDeps, messageId: string) {
-  const updated = await findMessage(deps.db, eq(messages.id, messageId));
-  if (updated)
-    await deps.events.publish({
-      type: 'message_updated',
-      channelId: updated.channelId,
-      message: updated,
-    });
+  await deps.events.publish({
+    type: 'message_updated',
+    channelId: updated.channelId,
+    message: updated,
+  });
   return updated;
 }
 

@@ -1,14 +1,13 @@
 // The write side of threads: which root a reply attaches to (checked before the send's
 // transaction), and the roots' counters, kept inside that transaction for one reply or a batch.
 import { schema, type Queryable } from '@chat/db';
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { eq, sql } from 'drizzle-orm';
 import { AppError, badRequest, notFound } from '../errors.js';
 import { visibleChannel } from './access.js';
+import { json, rows } from './send-batch-sql.js';
 import type { Actor } from './deps.js';
 
 const { messages } = schema;
-const reply = alias(messages, 'reply');
 
 /** How many repliers a root lists in `replyUserIds`. */
 export const listedRepliers = 5;
@@ -48,42 +47,38 @@ export async function threadRootOf(
  * Counts the just-inserted replies `replyIds` into their roots, in one statement for all of
  * them: `replyCount` grows by each root's share, `lastReplyAt` moves to its newest reply, and
  * the repliers go to the front of `replyUserIds` (newest first, distinct, at most 5). Run it in
- * the transaction that inserted the replies; it returns the ids of the roots it changed.
+ * the transaction that inserted the replies (a group commit's batch, or a single send); it
+ * returns the ids of the roots it changed. Like the batch's other statements it takes the ids
+ * as one JSON parameter, so its text is the same for every batch size.
  *
  * Concurrent replies to one root are safe: the update takes the root's row lock and adds to the
- * committed values, and the channel's seq counter already orders the senders of one channel.
+ * committed values, and a root's replies are in its channel, whose seq counter already orders
+ * the transactions that post there.
  */
 export async function countRepliesIntoRoots(tx: Queryable, replyIds: string[]): Promise<string[]> {
   if (replyIds.length === 0) return [];
-  const batch = tx
-    .select({
-      rootId: sql<string>`${reply.parentId}`.as('root_id'),
-      replies: sql<number>`count(*)::int`.as('reply_total'),
-      newestReplyAt: sql<Date>`max(${reply.createdAt})`.as('newest_reply_at'),
-      userIds: sql<string[]>`array_agg(${reply.userId} order by ${reply.seq} desc)`.as(
-        'replier_ids',
-      ),
-    })
-    .from(reply)
-    .where(and(inArray(reply.id, replyIds), isNotNull(reply.parentId)))
-    .groupBy(reply.parentId)
-    .as('batch');
-  const roots = await tx
-    .update(messages)
-    .set({
-      replyCount: sql`${messages.replyCount} + ${batch.replies}`,
-      lastReplyAt: sql`greatest(${messages.lastReplyAt}, ${batch.newestReplyAt})`,
-      // the batch's repliers (newest first) before the ones listed, each once, the first 5
-      replyUserIds: sql`array(
+  const roots = await rows<{ id: string }>(
+    tx,
+    sql`update messages root set
+      reply_count = root.reply_count + batch.replies,
+      last_reply_at = greatest(root.last_reply_at, batch.newest_reply_at),
+      reply_user_ids = array(
         select replier.user_id
-        from unnest(${batch.userIds} || ${messages.replyUserIds})
+        from unnest(batch.replier_ids || root.reply_user_ids)
           with ordinality as replier(user_id, position)
         group by replier.user_id
         order by min(replier.position)
-        limit ${listedRepliers})`,
-    })
-    .from(batch)
-    .where(eq(messages.id, batch.rootId))
-    .returning({ id: messages.id });
+        limit ${sql.raw(String(listedRepliers))})
+    from (
+      select parent_id, count(*)::int as replies, max(created_at) as newest_reply_at,
+        array_agg(user_id order by seq desc) as replier_ids
+      from messages
+      where id in (select value::uuid from jsonb_array_elements_text(${json(replyIds)}))
+        and parent_id is not null
+      group by parent_id
+    ) as batch
+    where root.id = batch.parent_id
+    returning root.id`,
+  );
   return roots.map((root) => root.id);
 }

@@ -139,6 +139,40 @@ describe.each(testDatabaseKinds())('threads service on %s', (kind) => {
       expect(seqsOf(await everything(channel.id))).toEqual(range(1, 61));
     });
 
+    it('counts the replies of one batch to several roots in one go, announcing each root after them', async () => {
+      const channel = await channelOfThree();
+      const other = await channelOfThree();
+      const roots = [await post(alice, channel.id, 'one'), await post(alice, other.id, 'two')];
+      const mark = deps.published.length;
+      const replies = await Promise.all(
+        range(1, 40).map((i) => {
+          const root = roots[i % 2] as Message;
+          return post([bob, carol][i % 2] as TestUser, root.channelId, `r${i}`, root.id);
+        }),
+      );
+      const events = publishedSince(deps, mark);
+      for (const root of roots) {
+        const counts = events.flatMap((event) =>
+          event.type === 'message_updated' && event.message.id === root.id
+            ? [event.message.replyCount]
+            : [],
+        );
+        // one announcement per batch, in commit order, the last one with every reply
+        expect(counts.every((count, i) => i === 0 || count > (counts[i - 1] as number))).toBe(true);
+        expect(counts.at(-1)).toBe(20);
+        expect((await readThread(alice, root.id)).root.replyCount).toBe(20);
+        // and each announcement follows the replies it counts
+        const lastReply = events.findLastIndex(
+          (event) => event.type === 'message' && event.message.parentId === root.id,
+        );
+        const lastUpdate = events.findLastIndex(
+          (event) => event.type === 'message_updated' && event.message.id === root.id,
+        );
+        expect(lastUpdate).toBeGreaterThan(lastReply);
+      }
+      expect(replies.every((reply) => reply.parentId !== null)).toBe(true);
+    });
+
     it('refuses a parent that is unknown, deleted, of another channel or invisible, writing nothing', async () => {
       const channel = await channelOfThree();
       const other = await createChannel(deps, alice);
