@@ -259,7 +259,7 @@ describe.each(testDatabaseKinds())('REST OpenAPI document on %s', (kind) => {
         ?.filter((p) => p.in === 'query')
         .map((p) => p.name)
         .sort(),
-    ).toEqual(['after', 'before', 'limit']);
+    ).toEqual(['after', 'before', 'limit', 'topLevel']);
   });
 
   it('serves Swagger UI at /api/docs, without a token', async () => {

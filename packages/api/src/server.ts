@@ -12,6 +12,7 @@ export * as authService from './services/auth.js';
 export * as usersService from './services/users.js';
 export * as channelsService from './services/channels.js';
 export * as messagesService from './services/messages.js';
+export * as threadsService from './services/threads.js';
 export * as accessTokensService from './services/access-tokens.js';
 export * as webhooksService from './services/webhooks.js';
 export { authenticateBearer, watchRevocation } from './services/access-tokens.js';

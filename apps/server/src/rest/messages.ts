@@ -1,4 +1,4 @@
-import { messagesService, schemas } from '@chat/api/server';
+import { messagesService, schemas, threadsService } from '@chat/api/server';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../plugins/auth.js';
 import type { RestOptions } from './index.js';
@@ -14,7 +14,7 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
         operationId: 'listMessages',
         summary: "A page of a channel's history, ascending by seq",
         description:
-          'No cursor: the newest `limit`; `before`: the newest `limit` below it; `after`: the oldest `limit` above it.',
+          'No cursor: the newest `limit`; `before`: the newest `limit` below it; `after`: the oldest `limit` above it. `topLevel=true` leaves thread replies out.',
         tags,
         params: idParams,
         querystring: schemas.historyQuery,
@@ -56,6 +56,29 @@ export const messageRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
       });
       return reply.status(result.created ? 201 : 200).send({ message: result.message });
     },
+  );
+  app.get(
+    '/messages/:id/thread',
+    {
+      schema: {
+        operationId: 'getThread',
+        summary: "A message's thread: its root and a page of its replies, ascending by seq",
+        description:
+          'No cursor: the oldest `limit` replies; `after`: the oldest `limit` above it. For a reply, the thread of its root.',
+        tags,
+        params: idParams,
+        querystring: schemas.threadQuery,
+        response: {
+          200: described(schemas.thread, 'The root and replies ascending by seq'),
+          ...errors(400, 401, 404, 503),
+        },
+      },
+    },
+    (request) =>
+      threadsService.thread(deps, actorOf(request), {
+        messageId: request.params.id,
+        ...request.query,
+      }),
   );
   app.post(
     '/channels/:id/read',

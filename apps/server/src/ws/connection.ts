@@ -248,6 +248,7 @@ export class WsConnection {
         content: message.content,
         clientMsgId: message.clientMsgId,
         attachmentIds: message.attachmentIds,
+        parentId: message.parentId,
       });
       const sent = result.message;
       this.send(

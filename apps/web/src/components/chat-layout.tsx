@@ -3,16 +3,19 @@ import { useEffect } from 'react';
 import { useChannelList } from '../hooks/use-channel-list';
 import { useLiveEvents } from '../hooks/use-live-events';
 import { sidebarSections } from '../lib/channel-list';
+import { useOpenThread } from '../lib/open-thread';
 import { channelPath, navigate, parseRoute, usePathname } from '../lib/route';
 import { ChannelFeeds } from './channel-feeds';
 import { MessagePane } from './message-pane';
 import { Sidebar } from './sidebar';
+import { ThreadPane } from './thread-pane';
 
 export function ChatLayout() {
   const route = parseRoute(usePathname());
   const activeChannelId = route.name === 'channel' ? route.channelId : null;
   const { channels, isLoading } = useChannelList();
   useLiveEvents();
+  const thread = useOpenThread(activeChannelId);
 
   // "/" opens the first channel the user is in
   useEffect(() => {
@@ -23,7 +26,7 @@ export function ChatLayout() {
   }, [activeChannelId, isLoading, channels]);
 
   return (
-    <div className="app">
+    <div className={thread ? 'app app-with-thread' : 'app'}>
       <Sidebar activeChannelId={activeChannelId} />
       <main className="main">
         {activeChannelId ? (
@@ -35,6 +38,7 @@ export function ChatLayout() {
           </div>
         )}
       </main>
+      {thread && <ThreadPane key={thread.rootId} {...thread} />}
       <ChannelFeeds activeChannelId={activeChannelId} />
     </div>
   );

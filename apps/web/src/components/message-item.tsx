@@ -8,6 +8,8 @@ import { messageStore } from '../lib/message-store';
 import { trpc } from '../lib/trpc';
 import { Avatar } from './avatar';
 import { MessageEditor } from './message-editor';
+import { ReplyInThreadButton } from './reply-in-thread-button';
+import { ThreadSummary } from './thread-summary';
 
 interface MessageItemProps {
   message: Message;
@@ -15,6 +17,8 @@ interface MessageItemProps {
   dayLabel: string | null;
   own: boolean;
   myUsername: string;
+  /** Shown in the thread pane: no thread controls of its own. */
+  inThread?: boolean;
 }
 
 function MessageText({ content, myUsername }: { content: string; myUsername: string }) {
@@ -39,6 +43,7 @@ export const MessageItem = memo(function MessageItem({
   dayLabel,
   own,
   myUsername,
+  inThread = false,
 }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
   const remove = trpc.messages.delete.useMutation({
@@ -84,15 +89,21 @@ export const MessageItem = memo(function MessageItem({
               {message.editedAt && <span className="message-edited">(edited)</span>}
             </>
           )}
+          {!inThread && <ThreadSummary message={message} />}
         </div>
-        {own && !message.deleted && !editing && (
+        {!message.deleted && !editing && (own || !inThread) && (
           <div className="message-actions">
-            <button type="button" onClick={() => setEditing(true)}>
-              Edit
-            </button>
-            <button type="button" onClick={confirmDelete} disabled={remove.isPending}>
-              Delete
-            </button>
+            {!inThread && <ReplyInThreadButton message={message} />}
+            {own && (
+              <>
+                <button type="button" onClick={() => setEditing(true)}>
+                  Edit
+                </button>
+                <button type="button" onClick={confirmDelete} disabled={remove.isPending}>
+                  Delete
+                </button>
+              </>
+            )}
           </div>
         )}
       </div>

@@ -1,10 +1,11 @@
 // The scrolling list: older pages on demand at the top, new messages at the bottom. It stays
 // pinned to the bottom while the user is there, and keeps their place when older ones load.
-import { useLayoutEffect, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import type { useChannelHistory } from '../hooks/use-channel-history';
 import { useMe } from '../hooks/use-me';
 import { formatDay } from '../lib/format';
 import { groupMessages } from '../lib/message-groups';
+import { isTopLevel } from '../lib/threads';
 import { MessageItem } from './message-item';
 import { PendingItem } from './pending-item';
 
@@ -18,7 +19,9 @@ export function MessageList({ channelId, history }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const place = useRef({ firstSeq: null as number | null, fromBottom: 0 });
-  const { messages, pending } = history;
+  const { pending } = history;
+  // replies are read in the thread pane: the channel shows top-level messages only
+  const messages = useMemo(() => history.messages.filter(isTopLevel), [history.messages]);
   const firstSeq = messages[0]?.seq ?? null;
 
   useLayoutEffect(() => {

@@ -1,10 +1,9 @@
-// A message the user sent that the server has not confirmed: greyed while sending, with retry
-// and discard once it failed. Retrying reuses its clientMsgId, so it is stored at most once.
+// A pending message of the channel's list: retried and discarded through the channel's store.
 import { useSendMessage } from '../hooks/use-send-message';
 import type { OwnUser } from '../lib/api-types';
 import type { PendingMessage } from '../lib/message-list';
 import { messageStore } from '../lib/message-store';
-import { Avatar } from './avatar';
+import { PendingRow } from './pending-row';
 
 export function PendingItem({
   channelId,
@@ -17,39 +16,11 @@ export function PendingItem({
 }) {
   const send = useSendMessage(channelId);
   return (
-    <li
-      className={`message message-first message-own message-pending ${item.status === 'failed' ? 'message-failed' : ''}`}
-    >
-      <div className="message-row">
-        <div className="message-gutter">
-          <Avatar userId={me.id} name={me.username} />
-        </div>
-        <div className="message-body">
-          <div className="message-meta">
-            <strong>{me.username}</strong>
-            <time>{item.status === 'sending' ? 'sending…' : 'not sent'}</time>
-          </div>
-          <p className="message-text">{item.content}</p>
-          {item.status === 'failed' && (
-            <div className="message-retry">
-              <button
-                type="button"
-                className="link"
-                onClick={() => send(item.content, item.clientMsgId)}
-              >
-                Retry
-              </button>
-              <button
-                type="button"
-                className="link"
-                onClick={() => messageStore.dropPending(channelId, item.clientMsgId)}
-              >
-                Discard
-              </button>
-            </div>
-          )}
-        </div>
-      </div>
-    </li>
+    <PendingRow
+      item={item}
+      me={me}
+      onRetry={() => send(item.content, item.clientMsgId)}
+      onDiscard={() => messageStore.dropPending(channelId, item.clientMsgId)}
+    />
   );
 }

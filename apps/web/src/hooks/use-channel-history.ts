@@ -10,7 +10,7 @@ export function useChannelHistory(channelId: string) {
   const state = useChannelMessages(channelId);
   const utils = trpc.useUtils();
   const newest = trpc.messages.history.useQuery(
-    { channelId, limit: pageSize },
+    { channelId, limit: pageSize, topLevel: true },
     { enabled: !state.historyLoaded, staleTime: Infinity, gcTime: 0 },
   );
   useEffect(() => {
@@ -25,7 +25,12 @@ export function useChannelHistory(channelId: string) {
     setLoadingOlder(true);
     setOlderError(null);
     try {
-      const page = await utils.messages.history.fetch({ channelId, limit: pageSize, before });
+      const page = await utils.messages.history.fetch({
+        channelId,
+        limit: pageSize,
+        before,
+        topLevel: true,
+      });
       messageStore.add(channelId, page.items);
     } catch (error) {
       setOlderError(error instanceof Error ? error : new Error('Could not load older messages'));

@@ -17,7 +17,8 @@ export function useLiveEvents() {
     switch (event.type) {
       case 'message_updated':
       case 'message_deleted':
-        messageStore.add(event.channelId, [event.message]);
+        // only a message held: one from further back would open a gap in what is held
+        messageStore.update(event.channelId, [event.message]);
         return;
       case 'presence':
         presenceStore.set(event.userId, event.status);

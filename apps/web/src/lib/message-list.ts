@@ -26,6 +26,9 @@ function newer(existing: Message, incoming: Message): Message {
   const existingEdit = existing.editedAt ?? '';
   const incomingEdit = incoming.editedAt ?? '';
   if (incomingEdit !== existingEdit) return incomingEdit > existingEdit ? incoming : existing;
+  // a root's thread only grows: an announcement that arrives late does not shrink it
+  if (incoming.replyCount !== existing.replyCount)
+    return incoming.replyCount > existing.replyCount ? incoming : existing;
   return JSON.stringify(incoming) === JSON.stringify(existing) ? existing : incoming;
 }
 
@@ -58,6 +61,15 @@ export function addMessages(list: MessageList, incoming: readonly Message[]): Me
     : list.pending;
   if (messages === list.messages && pending === list.pending) return list;
   return { messages, pending };
+}
+
+/** Newer copies of the messages already held; a message not held is left out. */
+export function replaceHeld(list: MessageList, incoming: readonly Message[]): MessageList {
+  const held = new Set(list.messages.map((message) => message.seq));
+  return addMessages(
+    list,
+    incoming.filter((message) => held.has(message.seq)),
+  );
 }
 
 export function addPending(list: MessageList, message: PendingMessage): MessageList {

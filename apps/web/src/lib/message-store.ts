@@ -9,6 +9,7 @@ import {
   emptyMessageList,
   failPending,
   type MessageList,
+  replaceHeld,
   type PendingMessage,
 } from './message-list';
 
@@ -50,6 +51,13 @@ export function createMessageStore() {
       update(
         channelId,
         withList((list) => addMessages(list, messages)),
+      );
+    },
+    /** Newer copies of messages already held (an edit, a thread's new count); others are left out. */
+    update(channelId: string, messages: readonly Message[]) {
+      update(
+        channelId,
+        withList((list) => replaceHeld(list, messages)),
       );
     },
     addHistory(channelId: string, messages: readonly Message[]) {

@@ -5,14 +5,20 @@ import {
   markReadInput,
   messageIdInput,
   sendMessageInput,
+  threadInput,
 } from '../schemas/index.js';
 import * as messages from '../services/messages.js';
+import * as threads from '../services/threads.js';
 import { protectedProcedure } from '../trpc.js';
 
 export const messagesRouter = {
   history: protectedProcedure
     .input(historyInput)
     .query(({ ctx, input }) => messages.history(ctx.deps, ctx.actor, input)),
+  /** A message's thread: its root and a page of replies, ascending by seq. */
+  thread: protectedProcedure
+    .input(threadInput)
+    .query(({ ctx, input }) => threads.thread(ctx.deps, ctx.actor, input)),
   send: protectedProcedure
     .input(sendMessageInput)
     .mutation(({ ctx, input }) => messages.sendMessage(ctx.deps, ctx.actor, input)),

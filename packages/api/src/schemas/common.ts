@@ -67,3 +67,9 @@ export const querySeq = z.union([
     .transform(Number)
     .pipe(seq),
 ]);
+
+/** A flag in a query string: `true` or `false` (anything else is an error, not a guess). */
+export const queryBoolean = z.union([
+  z.boolean(),
+  z.enum(['true', 'false']).transform((value) => value === 'true'),
+]);

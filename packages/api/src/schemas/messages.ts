@@ -1,7 +1,7 @@
 // Request bodies and queries are defined alone (REST takes the channel or message id from the
 // path), and the service inputs add that id: one definition for every transport.
 import { z } from 'zod';
-import { limits, pageLimit, querySeq, seq, text, uuid } from './common.js';
+import { limits, pageLimit, queryBoolean, querySeq, seq, text, uuid } from './common.js';
 
 export const messageContent = text().trim().min(1).max(limits.messageLength);
 export const clientMsgId = text().min(1).max(128);
@@ -11,6 +11,8 @@ export const sendMessageBody = z.object({
   clientMsgId: clientMsgId.optional(),
   /** Files uploaded before (POST /api/files) to attach to the message. */
   attachmentIds: z.array(uuid).max(10).optional(),
+  /** Posts the message as a reply in the thread of this message (or of its root). */
+  parentId: uuid.optional(),
 });
 export const sendMessageInput = sendMessageBody.extend({ channelId: uuid });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
@@ -19,6 +21,8 @@ const historyCursor = z.object({
   limit: pageLimit,
   before: querySeq.optional(),
   after: querySeq.optional(),
+  /** Leaves thread replies out. */
+  topLevel: queryBoolean.optional(),
 });
 const oneCursor = (input: { before?: number | undefined; after?: number | undefined }) =>
   input.before === undefined || input.after === undefined;
@@ -31,6 +35,10 @@ export const historyInput = historyCursor
 export type HistoryInput = z.infer<typeof historyInput>;
 
 export const messageIdInput = z.object({ messageId: uuid });
+
+export const threadQuery = z.object({ limit: pageLimit, after: querySeq.optional() });
+export const threadInput = threadQuery.extend({ messageId: uuid });
+export type ThreadInput = z.infer<typeof threadInput>;
 
 export const editMessageBody = z.object({ content: messageContent });
 export const editMessageInput = editMessageBody.extend({ messageId: uuid });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { errorStatus, type ErrorCode } from '../errors.js';
 import type { Session, TokenPair } from '../services/auth.js';
 import type { History } from '../services/messages.js';
+import type { Thread } from '../services/threads.js';
 import type { Attachment, Channel, Message, OwnUser, Reaction, User } from '../services/views.js';
 import type { Page } from './common.js';
 
@@ -76,6 +77,12 @@ export const message = z
     editedAt: time.nullable(),
     deleted: z.boolean(),
     clientMsgId: z.string().nullable(),
+    /** A thread reply's root; null for a top-level message. */
+    parentId: id.nullable(),
+    /** On a root: how many replies its thread has, the newest one's time, its latest repliers (up to 5). */
+    replyCount: z.number().int(),
+    lastReplyAt: time.nullable(),
+    replyUserIds: z.array(id),
     reactions: z.array(reaction),
     attachments: z.array(attachment),
     /** The incoming webhook that posted it (then `username` is the name it posted under). */
@@ -95,6 +102,10 @@ export const channelPage = page(channel).meta({ id: 'ChannelPage' });
 export const history = z
   .object({ items: z.array(message), hasMore: z.boolean() })
   .meta({ id: 'MessageHistory' });
+
+export const thread = z
+  .object({ root: message, items: z.array(message), hasMore: z.boolean() })
+  .meta({ id: 'MessageThread', description: 'A root message and a page of its replies' });
 
 export const tokenPair = z.object({ accessToken: z.string(), refreshToken: z.string() });
 export const session = tokenPair.extend({ user: ownUser }).meta({ id: 'Session' });
@@ -131,6 +142,7 @@ export type ObjectSchemasMatchViews = [
   Check<Same<z.output<typeof userPage>, Page<User>>>,
   Check<Same<z.output<typeof channelPage>, Page<Channel>>>,
   Check<Same<z.output<typeof history>, History>>,
+  Check<Same<z.output<typeof thread>, Thread>>,
   Check<Same<z.output<typeof tokenPair>, TokenPair>>,
   Check<Same<z.output<typeof session>, Session>>,
 ];

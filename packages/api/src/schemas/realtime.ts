@@ -30,6 +30,7 @@ export const clientFrame = z.discriminatedUnion('type', [
     content: messageContent,
     clientMsgId: clientMsgId.optional(),
     attachmentIds: sendMessageBody.shape.attachmentIds,
+    parentId: sendMessageBody.shape.parentId,
   }),
   z.object({ type: z.literal('typing'), channel: uuid }),
   z.object({ type: z.literal('join'), channel: uuid }),

@@ -1,10 +1,11 @@
 import { schema, type Queryable } from '@chat/db';
-import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import type { EditMessageInput, HistoryInput, MarkReadInput } from '../schemas/index.js';
 import { limits } from '../schemas/common.js';
 import { memberChannel, visibleChannel } from './access.js';
 import type { SendInput } from './send-batch.js';
+import { threadRootOf } from './thread-roots.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { iso, isoOrNull, type Message } from './views.js';
 
@@ -17,7 +18,7 @@ const messageColumns = {
 
 type MessageRow = { message: typeof messages.$inferSelect; username: string };
 
-function toMessage({ message, username }: MessageRow): Message {
+export function toMessage({ message, username }: MessageRow): Message {
   const deleted = message.deletedAt !== null;
   return {
     id: message.id,
@@ -30,6 +31,10 @@ function toMessage({ message, username }: MessageRow): Message {
     editedAt: isoOrNull(message.editedAt),
     deleted,
     clientMsgId: message.clientMsgId,
+    parentId: message.parentId,
+    replyCount: message.replyCount,
+    lastReplyAt: isoOrNull(message.lastReplyAt),
+    replyUserIds: message.replyUserIds,
     reactions: [],
     attachments: [],
     webhookId: message.webhookId,
@@ -37,7 +42,7 @@ function toMessage({ message, username }: MessageRow): Message {
   };
 }
 
-function selectMessages(q: Queryable) {
+export function selectMessages(q: Queryable) {
   return q
     .select(messageColumns)
     .from(messages)
@@ -45,7 +50,7 @@ function selectMessages(q: Queryable) {
     .$dynamic();
 }
 
-async function findMessage(q: Queryable, where: SQL): Promise<Message | undefined> {
+export async function findMessage(q: Queryable, where: SQL): Promise<Message | undefined> {
   const [row] = await selectMessages(q).where(where);
   return row && toMessage(row);
 }
@@ -73,7 +78,12 @@ export async function sendMessage(
   input: SendInput,
 ): Promise<SendResult> {
   validateSend(input);
-  const outcome = await deps.sends.send({ actor, input });
+  // a reply joins the batch with its thread's root as parentId (checked here, per message)
+  const parentId =
+    input.parentId === undefined
+      ? undefined
+      : await threadRootOf(deps.db, actor, input.channelId, input.parentId);
+  const outcome = await deps.sends.send({ actor, input: { ...input, parentId } });
   if (!outcome.ok) throw outcome.error;
   return { message: outcome.message, created: outcome.created };
 }
@@ -121,7 +131,9 @@ export async function channelLastSeq(q: Queryable, channelId: string): Promise<n
 }
 
 export async function readHistory(q: Queryable, input: HistoryInput): Promise<History> {
-  const inChannel = eq(messages.channelId, input.channelId);
+  const inChannel = input.topLevel
+    ? and(eq(messages.channelId, input.channelId), isNull(messages.parentId))
+    : eq(messages.channelId, input.channelId);
   const forward = input.after !== undefined;
   const where = forward
     ? and(inChannel, gt(messages.seq, input.after as number))
@@ -138,7 +150,7 @@ export async function readHistory(q: Queryable, input: HistoryInput): Promise<Hi
 }
 
 /** The message if the actor can see its channel; NOT_FOUND otherwise. */
-async function visibleMessage(deps: ServiceDeps, actor: Actor, messageId: string) {
+export async function visibleMessage(deps: ServiceDeps, actor: Actor, messageId: string) {
   const message = await findMessage(deps.db, eq(messages.id, messageId));
   if (!message) throw notFound('Message');
   try {

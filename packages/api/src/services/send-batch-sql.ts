@@ -4,12 +4,12 @@ import type { Queryable } from '@chat/db';
 import { sql, type SQL } from 'drizzle-orm';
 
 /** The rows of `execute`: postgres-js answers an array, PGlite `{ rows }`. */
-async function rows<Row>(q: Queryable, query: SQL): Promise<Row[]> {
+export async function rows<Row>(q: Queryable, query: SQL): Promise<Row[]> {
   const result: unknown = await q.execute(query);
   return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
 }
 
-const json = (value: unknown) => sql`${JSON.stringify(value)}::text::jsonb`;
+export const json = (value: unknown) => sql`${JSON.stringify(value)}::text::jsonb`;
 
 export interface SenderRef {
   i: number;
@@ -85,6 +85,8 @@ export interface NewMessageRow {
   userId: string;
   content: string;
   clientMsgId: string | null;
+  /** A reply's thread root. */
+  parentId: string | null;
   webhookId: string | null;
   authorName: string | null;
   authorIconUrl: string | null;
@@ -102,12 +104,13 @@ export async function insertMessages(
     created_at: string;
   }>(
     q,
-    sql`insert into messages (channel_id, seq, user_id, content, client_msg_id, webhook_id,
-      author_name, author_icon_url)
-    select "channelId", seq, "userId", content, "clientMsgId", "webhookId", "authorName",
-      "authorIconUrl"
+    sql`insert into messages (channel_id, seq, user_id, content, client_msg_id, parent_id,
+      webhook_id, author_name, author_icon_url)
+    select "channelId", seq, "userId", content, "clientMsgId", "parentId", "webhookId",
+      "authorName", "authorIconUrl"
     from jsonb_to_recordset(${json(messages)}) as x("channelId" uuid, seq bigint, "userId" uuid,
-      content text, "clientMsgId" text, "webhookId" uuid, "authorName" text, "authorIconUrl" text)
+      content text, "clientMsgId" text, "parentId" uuid, "webhookId" uuid, "authorName" text,
+      "authorIconUrl" text)
     returning id, channel_id, seq,
       to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at`,
   );

@@ -13,6 +13,7 @@ import {
   markSendersRead,
   type NewMessageRow,
 } from './send-batch-sql.js';
+import { countRepliesIntoRoots } from './thread-roots.js';
 import type { Message } from './views.js';
 
 /** How a message posted through an incoming webhook is shown (its author is the webhook's creator). */
@@ -35,6 +36,8 @@ export type SendOutcome =
       message: Message;
       /** false when the clientMsgId was already used: the message is the first one sent with it. */
       created: boolean;
+      /** For a new reply: its thread's root, as the batch left it (announced as updated). */
+      root?: Message;
     }
   | { ok: false; error: Error };
 
@@ -118,6 +121,8 @@ export async function commitSendBatch(
           userId: actor.userId,
           content: input.content,
           clientMsgId: input.clientMsgId ?? null,
+          // sendMessage resolved it to the thread's root before the batch
+          parentId: input.parentId ?? null,
           webhookId: input.webhook?.webhookId ?? null,
           authorName: input.webhook?.name ?? null,
           authorIconUrl: input.webhook?.iconUrl ?? null,
@@ -131,13 +136,24 @@ export async function commitSendBatch(
           rows.map(({ row }) => row),
         )
       : new Map<string, { id: string; createdAt: string }>();
+    // Threads: every root of the batch's replies counts them in one statement, then is read
+    // as it now stands, to be announced after the commit.
+    const replyIds: string[] = [];
+    for (const { row } of rows) {
+      const stored = inserted.get(`${row.channelId}:${row.seq}`);
+      if (row.parentId !== null && stored) replyIds.push(stored.id);
+    }
+    const rootIds = await countRepliesIntoRoots(tx, replyIds);
+    const roots = rootIds.length ? await lookup(tx, rootIds) : new Map<string, Message>();
     for (const { entry, row } of rows) {
       const stored = inserted.get(`${row.channelId}:${row.seq}`);
       if (!stored) throw new Error('insert returned no row');
+      const root = row.parentId === null ? undefined : roots.get(row.parentId);
       entry.outcome = {
         ok: true,
         created: true,
         message: newMessage(row, stored, entry.send.actor),
+        ...(root ? { root } : {}),
       };
     }
 
@@ -190,6 +206,10 @@ function newMessage(
     editedAt: null,
     deleted: false,
     clientMsgId: row.clientMsgId,
+    parentId: row.parentId,
+    replyCount: 0,
+    lastReplyAt: null,
+    replyUserIds: [],
     reactions: [],
     attachments: [],
     webhookId: row.webhookId,

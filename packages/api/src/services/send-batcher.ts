@@ -123,19 +123,26 @@ export class SendBatcher {
       .sort((a, b) => bySeq(a.outcome, b.outcome));
     for (const { waiting, outcome } of answers) waiting.resolve(outcome);
     const published = new Set<string>();
+    // a thread's root after its replies, once per batch, as the batch left it
+    const roots = new Map<string, Message>();
     for (const { outcome } of answers) {
       if (!outcome.ok || published.has(outcome.message.id)) continue;
       published.add(outcome.message.id);
-      this.publish(outcome.message);
+      this.publish({
+        type: 'message',
+        channelId: outcome.message.channelId,
+        message: outcome.message,
+      });
+      if (outcome.created && outcome.root) roots.set(outcome.root.id, outcome.root);
     }
+    for (const root of roots.values())
+      this.publish({ type: 'message_updated', channelId: root.channelId, message: root });
   }
 
-  private publish(message: Message) {
+  private publish(event: ChatEvent) {
     const onError = this.options.onPublishError ?? (() => {});
     try {
-      this.options
-        .publish({ type: 'message', channelId: message.channelId, message })
-        .catch(onError);
+      this.options.publish(event).catch(onError);
     } catch (error) {
       onError(error);
     }

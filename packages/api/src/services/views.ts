@@ -61,6 +61,12 @@ export interface Message {
   editedAt: string | null;
   deleted: boolean;
   clientMsgId: string | null;
+  /** A thread reply's root; null for a top-level message. */
+  parentId: string | null;
+  /** On a root: how many replies its thread has, the newest one's time, its latest repliers. */
+  replyCount: number;
+  lastReplyAt: string | null;
+  replyUserIds: string[];
   reactions: Reaction[];
   attachments: Attachment[];
   /** The incoming webhook that posted it (then `username` is the name it posted under). */

@@ -1,4 +1,14 @@
-import { bigint, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  index,
+  integer,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id, nullableTimestamp } from './columns.js';
 import { channels } from './channels.js';
 import { webhooks } from './integrations.js';
@@ -26,10 +36,27 @@ export const messages = pgTable(
     authorName: text(),
     /** The avatar a webhook message asked for (`icon_url`). */
     authorIconUrl: text(),
+    /** A thread reply: its root, a top-level message of the same channel (never a reply). */
+    parentId: uuid().references((): AnyPgColumn => messages.id, { onDelete: 'cascade' }),
+    /** On a root: its thread, kept in the transaction of each reply (services/threads.ts). */
+    replyCount: integer().notNull().default(0),
+    lastReplyAt: nullableTimestamp(),
+    /** The most recent distinct repliers, newest first, at most 5. */
+    replyUserIds: uuid()
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
   },
   (t) => [
     uniqueIndex('messages_channel_seq_key').on(t.channelId, t.seq),
     uniqueIndex('messages_user_client_msg_id_key').on(t.userId, t.clientMsgId),
     index('messages_user_idx').on(t.userId),
+    // a thread's replies in seq order, and history without replies (`topLevel`)
+    index('messages_parent_seq_idx')
+      .on(t.parentId, t.seq)
+      .where(sql`${t.parentId} is not null`),
+    index('messages_channel_top_level_idx')
+      .on(t.channelId, t.seq)
+      .where(sql`${t.parentId} is null`),
   ],
 );

@@ -1,0 +1,116 @@
+// The thread beside the channel: its root, its replies (live), and a composer of its own.
+import { useLayoutEffect, useRef } from 'react';
+import { useChannel } from '../hooks/use-channel-list';
+import { useMe } from '../hooks/use-me';
+import { useSendReply } from '../hooks/use-send-reply';
+import { useThread } from '../hooks/use-thread';
+import { closeThread } from '../lib/open-thread';
+import { MessageItem } from './message-item';
+import { PendingRow } from './pending-row';
+import { ThreadComposer } from './thread-composer';
+
+interface ThreadPaneProps {
+  channelId: string;
+  rootId: string;
+}
+
+export function ThreadPane({ channelId, rootId }: ThreadPaneProps) {
+  const me = useMe();
+  const { channel } = useChannel(channelId);
+  const thread = useThread(channelId, rootId);
+  const { pending, send, discard } = useSendReply(channelId, rootId);
+  const scroller = useRef<HTMLDivElement>(null);
+  const confirmed = new Set(thread.replies.map((reply) => reply.clientMsgId));
+  const waiting = pending.filter((item) => !confirmed.has(item.clientMsgId));
+
+  // new replies come into view
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, [thread.replies.length, waiting.length]);
+
+  const count = thread.root?.replyCount ?? thread.replies.length;
+  return (
+    <aside className="thread-pane" aria-label="Thread">
+      <header className="pane-header thread-header">
+        <h2>Thread</h2>
+        <button
+          type="button"
+          className="button button-quiet"
+          aria-label="Close thread"
+          onClick={closeThread}
+        >
+          ✕
+        </button>
+      </header>
+      <div className="messages" ref={scroller}>
+        {thread.loading && <p className="messages-note thread-note">Loading thread…</p>}
+        {thread.error && (
+          <p className="form-error thread-note">
+            {thread.error.data?.code === 'NOT_FOUND'
+              ? 'This thread is not available.'
+              : thread.error.message}
+          </p>
+        )}
+        <ol className="message-rows">
+          {thread.root && (
+            <MessageItem
+              message={thread.root}
+              startsGroup
+              dayLabel={null}
+              own={thread.root.userId === me.id}
+              myUsername={me.username}
+              inThread
+            />
+          )}
+        </ol>
+        {thread.root && (
+          <div className="day-divider thread-divider" role="separator">
+            <span>{count === 1 ? '1 reply' : `${count} replies`}</span>
+          </div>
+        )}
+        <ol className="message-rows" aria-label="Replies">
+          {thread.replies.map((reply) => (
+            <MessageItem
+              key={reply.seq}
+              message={reply}
+              startsGroup
+              dayLabel={null}
+              own={reply.userId === me.id}
+              myUsername={me.username}
+              inThread
+            />
+          ))}
+          {waiting.map((item) => (
+            <PendingRow
+              key={item.clientMsgId}
+              item={item}
+              me={me}
+              onRetry={() => send(item.content, item.clientMsgId)}
+              onDiscard={() => discard(item.clientMsgId)}
+            />
+          ))}
+        </ol>
+        {thread.hasMore && (
+          <div className="messages-top">
+            <button
+              type="button"
+              className="button button-quiet"
+              onClick={() => void thread.loadMore()}
+              disabled={thread.loadingMore}
+            >
+              {thread.loadingMore ? 'Loading…' : 'Load more replies'}
+            </button>
+          </div>
+        )}
+      </div>
+      <footer className="pane-footer">
+        {channel?.isMember ? (
+          <ThreadComposer onSend={(content) => send(content)} />
+        ) : (
+          <p className="messages-note">Join the channel to reply.</p>
+        )}
+      </footer>
+    </aside>
+  );
+}
