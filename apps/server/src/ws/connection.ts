@@ -1,5 +1,7 @@
-// One /ws connection: frames in, the user's live events out. Frames are handled one at a time,
-// in the order they came, so acks keep the order of the messages they acknowledge.
+// One /ws connection: frames in, the user's live events out. Frames are taken in the order they
+// came; a message frame does not wait for its commit before the next frame is taken (its ack
+// does, and acks go out in the order of their frames), so many messages of one connection share
+// a group commit and a typing or ping frame is never stuck behind one.
 import { randomUUID } from 'node:crypto';
 import {
   channelsService,
@@ -68,6 +70,8 @@ export class WsConnection {
   /** Whether the client answered the last ping (or sent anything) since it went out. */
   private answered = true;
   private finished: Promise<void> = Promise.resolve();
+  /** The answers (ack or error) of the message frames in flight, chained in frame order. */
+  private answers: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly socket: WebSocket,
@@ -183,30 +187,55 @@ export class WsConnection {
     const ref = refOf(raw);
     const parsed = schemas.clientFrame.safeParse(raw);
     if (!parsed.success) {
-      return this.send(
-        errorFrame('BAD_REQUEST', 'Invalid frame', ref, toValidationIssues(parsed.error.issues)),
+      const invalid = errorFrame(
+        'BAD_REQUEST',
+        'Invalid frame',
+        ref,
+        toValidationIssues(parsed.error.issues),
       );
+      // a refused message is answered in its turn among the acks
+      if ((raw as { type?: unknown } | null)?.type === 'message')
+        return this.answerInTurn(Promise.resolve(invalid));
+      return this.send(invalid);
     }
+    if (parsed.data.type === 'message') return this.sendMessage(parsed.data, ref);
     try {
       // while a store is down a frame gets its 503 at once, as a new request would
       if (parsed.data.type !== 'ping') this.stores.assertAvailable();
       await this.stores.watch(this.dispatch(parsed.data));
     } catch (error) {
-      const { status, body } = toErrorResponse(error);
-      if (status === 503) {
-        this.stores.reportFailure(error);
-        this.log.warn({ reason: describe(error) }, '/ws frame: store unavailable');
-      } else if (status >= 500)
-        this.log.error({ err: error, frame: parsed.data.type }, '/ws frame failed');
-      this.send(errorFrame(body.error.code, body.error.message, ref, body.error.issues));
+      this.send(this.failureFrame(error, parsed.data.type, ref));
     }
+  }
+
+  /** The error frame of a failed frame, logged as its status deserves. */
+  private failureFrame(error: unknown, type: string, ref: string | undefined): string {
+    const { status, body } = toErrorResponse(error);
+    if (status === 503) {
+      this.stores.reportFailure(error);
+      this.log.warn({ reason: describe(error) }, '/ws frame: store unavailable');
+    } else if (status >= 500) this.log.error({ err: error, frame: type }, '/ws frame failed');
+    return errorFrame(body.error.code, body.error.message, ref, body.error.issues);
+  }
+
+  /** Writes `answer` once it is ready and every answer queued before it was written. */
+  private answerInTurn(answer: Promise<string>, afterwards = () => {}) {
+    const previous = this.answers;
+    this.answers = (async () => {
+      try {
+        const [, data] = await Promise.all([previous, answer]);
+        this.send(data);
+      } finally {
+        afterwards();
+      }
+    })().catch((error: unknown) => this.log.error({ err: error }, '/ws answer failed'));
   }
 
   private async dispatch(message: ClientFrame): Promise<void> {
     const { deps, actor } = this;
     switch (message.type) {
       case 'message':
-        return this.sendMessage(message);
+        return; // sent by sendMessage, pipelined
       case 'typing':
         await typingService.announceTyping(deps, actor, message.channel);
         return;
@@ -239,29 +268,39 @@ export class WsConnection {
     }
   }
 
-  /** Persists, acks, and only then lets the channel's live messages (this one too) through. */
-  private async sendMessage(message: Extract<ClientFrame, { type: 'message' }>) {
+  /**
+   * Starts storing the message (in frame order, so one connection's messages keep their order),
+   * and queues its ack; the channel's live messages (this one too) are held until the ack is out.
+   */
+  private async sendMessage(
+    message: Extract<ClientFrame, { type: 'message' }>,
+    ref: string | undefined,
+  ) {
     const release = (await this.session?.hold(message.channel)) ?? (() => {});
-    try {
-      const result = await messagesService.sendMessage(this.deps, this.actor, {
-        channelId: message.channel,
-        content: message.content,
-        clientMsgId: message.clientMsgId,
-        attachmentIds: message.attachmentIds,
-        parentId: message.parentId,
-      });
-      const sent = result.message;
-      this.send(
+    const committed = (async () => {
+      // while a store is down a send gets its 503 at once, as a new request would
+      this.stores.assertAvailable();
+      return this.stores.watch(
+        messagesService.sendMessage(this.deps, this.actor, {
+          channelId: message.channel,
+          content: message.content,
+          clientMsgId: message.clientMsgId,
+          attachmentIds: message.attachmentIds,
+          parentId: message.parentId,
+        }),
+      );
+    })();
+    const answer = committed.then(
+      ({ message: sent }) =>
         frame('ack', {
           clientMsgId: sent.clientMsgId,
           id: sent.id,
           seq: sent.seq,
           channel: sent.channelId,
         }),
-      );
-    } finally {
-      release();
-    }
+      (error: unknown) => this.failureFrame(error, 'message', ref),
+    );
+    this.answerInTurn(answer, release);
   }
 
   private deliver(message: Message) {
