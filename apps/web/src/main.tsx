@@ -7,6 +7,7 @@ import './styles/layout.css';
 import './styles/sidebar.css';
 import './styles/messages.css';
 import './styles/dialog.css';
+import './styles/client.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

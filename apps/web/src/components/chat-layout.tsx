@@ -5,6 +5,7 @@ import { useLiveEvents } from '../hooks/use-live-events';
 import { sidebarSections } from '../lib/channel-list';
 import { channelPath, navigate, parseRoute, usePathname } from '../lib/route';
 import { ChannelFeeds } from './channel-feeds';
+import { ConnectionBanner } from './connection-banner';
 import { MessagePane } from './message-pane';
 import { Sidebar } from './sidebar';
 
@@ -26,6 +27,7 @@ export function ChatLayout() {
     <div className="app">
       <Sidebar activeChannelId={activeChannelId} />
       <main className="main">
+        <ConnectionBanner />
         {activeChannelId ? (
           <MessagePane key={activeChannelId} channelId={activeChannelId} />
         ) : (

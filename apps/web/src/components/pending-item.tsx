@@ -2,6 +2,7 @@
 // and discard once it failed. Retrying reuses its clientMsgId, so it is stored at most once.
 import { useSendMessage } from '../hooks/use-send-message';
 import type { OwnUser } from '../lib/api-types';
+import { useConnectionState } from '../lib/connection-store';
 import type { PendingMessage } from '../lib/message-list';
 import { messageStore } from '../lib/message-store';
 import { Avatar } from './avatar';
@@ -16,18 +17,25 @@ export function PendingItem({
   me: OwnUser;
 }) {
   const send = useSendMessage(channelId);
+  const connection = useConnectionState();
+  const note =
+    item.status === 'failed'
+      ? 'not sent'
+      : connection === 'connected'
+        ? 'sending…'
+        : 'waiting for the connection…';
   return (
     <li
       className={`message message-first message-own message-pending ${item.status === 'failed' ? 'message-failed' : ''}`}
     >
       <div className="message-row">
         <div className="message-gutter">
-          <Avatar userId={me.id} name={me.username} />
+          <Avatar userId={me.id} name={me.displayName} avatarUrl={me.avatarUrl} />
         </div>
         <div className="message-body">
           <div className="message-meta">
-            <strong>{me.username}</strong>
-            <time>{item.status === 'sending' ? 'sending…' : 'not sent'}</time>
+            <strong>{me.displayName}</strong>
+            <time>{note}</time>
           </div>
           <p className="message-text">{item.content}</p>
           {item.status === 'failed' && (
