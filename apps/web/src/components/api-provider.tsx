@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { OutboxContext } from '../hooks/use-outbox';
 import { createApiClient } from '../lib/api-client';
+import { activityStore } from '../lib/channel-activity';
 import { authStore } from '../lib/auth-store';
 import { messageStore } from '../lib/message-store';
 import { presenceStore } from '../lib/presence-store';
@@ -44,6 +45,7 @@ function createSessionResources() {
         queryClient.clear();
         messageStore.clear();
         presenceStore.clear();
+        activityStore.clear();
       }, 0);
     },
   };

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { useChannelList } from '../hooks/use-channel-list';
 import { useLiveEvents } from '../hooks/use-live-events';
+import { useTabTitle } from '../hooks/use-tab-title';
 import { sidebarSections } from '../lib/channel-list';
 import { channelPath, navigate, parseRoute, usePathname } from '../lib/route';
 import { ChannelFeeds } from './channel-feeds';
@@ -14,6 +15,7 @@ export function ChatLayout() {
   const activeChannelId = route.name === 'channel' ? route.channelId : null;
   const { channels, isLoading } = useChannelList();
   useLiveEvents();
+  useTabTitle(channels);
 
   // "/" opens the first channel the user is in
   useEffect(() => {
