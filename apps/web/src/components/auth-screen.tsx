@@ -1,5 +1,5 @@
 // Sign in or create an account; either way the server answers with a session to keep.
-import { registerInput } from '@chat/api/schemas';
+import { registerInput } from '@chat/api/schemas/auth';
 import { useState, type FormEvent } from 'react';
 import { ApiError, describeError, login, register } from '../lib/auth-api';
 import { authStore } from '../lib/auth-store';

@@ -4,7 +4,7 @@ import { useDmPeople } from '../hooks/use-dm-people';
 import { useSendMessage } from '../hooks/use-send-message';
 import { useAnnounceTyping } from '../hooks/use-typing';
 import { useMe } from '../hooks/use-me';
-import { limits } from '@chat/api/schemas';
+import { limits } from '@chat/api/schemas/common';
 import type { Channel } from '../lib/api-types';
 import { requestEdit } from '../lib/edit-request';
 import { messageStore } from '../lib/message-store';

@@ -1,5 +1,5 @@
 // Creating a channel: a name, and whether only invited members may see it.
-import { createChannelInput } from '@chat/api/schemas';
+import { createChannelInput } from '@chat/api/schemas/channels';
 import { useState, type FormEvent } from 'react';
 import { fieldErrors, type FieldErrors } from '../lib/form-errors';
 import { channelPath, navigate } from '../lib/route';

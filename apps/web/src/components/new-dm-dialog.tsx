@@ -1,6 +1,6 @@
 // Starting a direct message: pick one person or several (a group DM), then open (or reopen)
 // the conversation of exactly those people.
-import { openDmInput } from '@chat/api/schemas';
+import { openDmInput } from '@chat/api/schemas/channels';
 import { useState } from 'react';
 import { useMe } from '../hooks/use-me';
 import type { User } from '../lib/api-types';

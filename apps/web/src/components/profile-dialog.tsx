@@ -1,6 +1,6 @@
 // Editing how others see the user: display name, avatar image and status. The limits are the
 // server's own schema's.
-import { updateProfileInput } from '@chat/api/schemas';
+import { updateProfileInput } from '@chat/api/schemas/auth';
 import { useState, type FormEvent } from 'react';
 import { useMe } from '../hooks/use-me';
 import type { ChosenStatus } from '../lib/api-types';

@@ -1,4 +1,5 @@
-import { createChannelInput, registerInput, updateProfileInput } from '@chat/api/schemas';
+import { registerInput, updateProfileInput } from '@chat/api/schemas/auth';
+import { createChannelInput } from '@chat/api/schemas/channels';
 import { describe, expect, it } from 'vitest';
 import { fieldErrors } from './form-errors';
 
