@@ -23,6 +23,15 @@ export default defineConfig({
     projects: [
       // Unit tests of the client's pure logic: no DOM needed.
       { test: { name: 'unit', environment: 'node', include: ['src/**/*.test.ts'] } },
+      // Components and browser-facing modules in happy-dom, through Testing Library.
+      {
+        test: {
+          name: 'component',
+          environment: 'happy-dom',
+          include: ['src/**/*.test.tsx'],
+          setupFiles: ['src/test/setup.ts'],
+        },
+      },
       // The built server and client in a real Chromium (e2e/): slower, so longer limits.
       ...(hasChromium
         ? [

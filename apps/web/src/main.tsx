@@ -8,6 +8,7 @@ import './styles/sidebar.css';
 import './styles/messages.css';
 import './styles/dialog.css';
 import './styles/threads.css';
+import './styles/client.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -38,6 +38,8 @@ export function eventFrame(event: ClientEvent): string {
         status: event.status,
         timestamp: unixSeconds(),
       };
+    if (event.type === 'user_updated')
+      return { type: 'user_updated', user: event.user, timestamp: unixSeconds() };
     const { channelId, ...fields } = event;
     // `seq` on join is the server's own bookkeeping
     if (event.type === 'join') delete (fields as { seq?: number }).seq;

@@ -1,7 +1,10 @@
 // Sign in or create an account; either way the server answers with a session to keep.
+import { registerInput } from '@chat/api/schemas/auth';
 import { useState, type FormEvent } from 'react';
-import { describeError, login, register } from '../lib/auth-api';
+import { ApiError, describeError, login, register } from '../lib/auth-api';
 import { authStore } from '../lib/auth-store';
+import { fieldErrors, type FieldErrors } from '../lib/form-errors';
+import { FieldError } from './field-error';
 
 type Mode = 'login' | 'register';
 
@@ -11,12 +14,17 @@ export function AuthScreen() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [fields, setFields] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
     setError(null);
+    const invalid =
+      mode === 'register' && fieldErrors(registerInput, { username, email, password });
+    setFields(invalid || {});
+    if (invalid) return;
+    setBusy(true);
     try {
       const session =
         mode === 'login'
@@ -24,7 +32,10 @@ export function AuthScreen() {
           : await register({ username, email, password });
       authStore.signIn(session);
     } catch (caught) {
-      setError(describeError(caught));
+      if (caught instanceof ApiError && caught.issues.length > 0) {
+        setFields(Object.fromEntries(caught.issues.map((issue) => [issue.path, issue.message])));
+        setError(caught.message);
+      } else setError(describeError(caught));
       setBusy(false);
     }
   };
@@ -32,11 +43,12 @@ export function AuthScreen() {
   const switchTo = (next: Mode) => {
     setMode(next);
     setError(null);
+    setFields({});
   };
 
   return (
     <div className="auth">
-      <form className="auth-card" onSubmit={(event) => void submit(event)}>
+      <form className="auth-card" onSubmit={(event) => void submit(event)} noValidate>
         <div className="auth-logo" aria-hidden>
           #
         </div>
@@ -50,9 +62,11 @@ export function AuthScreen() {
             value={username}
             onChange={(event) => setUsername(event.target.value)}
             autoComplete="username"
+            aria-invalid={fields.username ? true : undefined}
             autoFocus
             required
           />
+          <FieldError text={fields.username} />
         </label>
         {mode === 'register' && (
           <label>
@@ -62,8 +76,10 @@ export function AuthScreen() {
               value={email}
               onChange={(event) => setEmail(event.target.value)}
               autoComplete="email"
+              aria-invalid={fields.email ? true : undefined}
               required
             />
+            <FieldError text={fields.email} />
           </label>
         )}
         <label>
@@ -73,9 +89,10 @@ export function AuthScreen() {
             value={password}
             onChange={(event) => setPassword(event.target.value)}
             autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
-            minLength={mode === 'register' ? 8 : undefined}
+            aria-invalid={fields.password ? true : undefined}
             required
           />
+          <FieldError text={fields.password} />
         </label>
         {error && (
           <p className="form-error" role="alert">

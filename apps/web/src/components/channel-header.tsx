@@ -1,7 +1,8 @@
+import type { ReactNode } from 'react';
 import type { Channel } from '../lib/api-types';
 import { ChannelName } from './channel-name';
 
-export function ChannelHeader({ channel }: { channel: Channel }) {
+export function ChannelHeader({ channel, actions }: { channel: Channel; actions?: ReactNode }) {
   return (
     <header className="pane-header">
       <h1>
@@ -13,6 +14,7 @@ export function ChannelHeader({ channel }: { channel: Channel }) {
           {channel.isPrivate && ' · private'}
         </span>
       )}
+      {actions && <div className="pane-header-actions">{actions}</div>}
     </header>
   );
 }

@@ -2,10 +2,12 @@
 import { useEffect } from 'react';
 import { useChannelList } from '../hooks/use-channel-list';
 import { useLiveEvents } from '../hooks/use-live-events';
+import { useTabTitle } from '../hooks/use-tab-title';
 import { sidebarSections } from '../lib/channel-list';
 import { useOpenThread } from '../lib/open-thread';
 import { channelPath, navigate, parseRoute, usePathname } from '../lib/route';
 import { ChannelFeeds } from './channel-feeds';
+import { ConnectionBanner } from './connection-banner';
 import { MessagePane } from './message-pane';
 import { Sidebar } from './sidebar';
 import { ThreadPane } from './thread-pane';
@@ -16,6 +18,7 @@ export function ChatLayout() {
   const { channels, isLoading } = useChannelList();
   useLiveEvents();
   const thread = useOpenThread(activeChannelId);
+  useTabTitle(channels);
 
   // "/" opens the first channel the user is in
   useEffect(() => {
@@ -29,6 +32,7 @@ export function ChatLayout() {
     <div className={thread ? 'app app-with-thread' : 'app'}>
       <Sidebar activeChannelId={activeChannelId} />
       <main className="main">
+        <ConnectionBanner />
         {activeChannelId ? (
           <MessagePane key={activeChannelId} channelId={activeChannelId} />
         ) : (

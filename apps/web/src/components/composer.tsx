@@ -3,9 +3,11 @@ import { useState, type KeyboardEvent } from 'react';
 import { useDmPeople } from '../hooks/use-dm-people';
 import { useSendMessage } from '../hooks/use-send-message';
 import { useAnnounceTyping } from '../hooks/use-typing';
+import { useMe } from '../hooks/use-me';
+import { limits } from '@chat/api/schemas/common';
 import type { Channel } from '../lib/api-types';
-
-const maxLength = 4000;
+import { requestEdit } from '../lib/edit-request';
+import { messageStore } from '../lib/message-store';
 
 function usePlaceholder(channel: Channel): string {
   const people = useDmPeople(channel.id);
@@ -18,6 +20,7 @@ export function Composer({ channelId, channel }: { channelId: string; channel: C
   const send = useSendMessage(channelId);
   const announceTyping = useAnnounceTyping(channelId);
   const placeholder = usePlaceholder(channel);
+  const me = useMe();
 
   const submit = () => {
     const content = draft.trim();
@@ -27,6 +30,17 @@ export function Composer({ channelId, channel }: { channelId: string; channel: C
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    // Up in an empty composer edits the user's last message
+    if (event.key === 'ArrowUp' && !draft) {
+      const own = messageStore
+        .get(channelId)
+        .messages.findLast((message) => message.userId === me.id && !message.deleted);
+      if (own) {
+        event.preventDefault();
+        requestEdit(own.id);
+      }
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
@@ -49,7 +63,7 @@ export function Composer({ channelId, channel }: { channelId: string; channel: C
         }}
         onKeyDown={onKeyDown}
         placeholder={placeholder}
-        maxLength={maxLength}
+        maxLength={limits.messageLength}
         rows={Math.min(8, draft.split('\n').length)}
         aria-label="Message"
         autoFocus

@@ -1,13 +1,17 @@
 // Creating a channel: a name, and whether only invited members may see it.
+import { createChannelInput } from '@chat/api/schemas/channels';
 import { useState, type FormEvent } from 'react';
+import { fieldErrors, type FieldErrors } from '../lib/form-errors';
 import { channelPath, navigate } from '../lib/route';
 import { trpc } from '../lib/trpc';
 import { Dialog } from './dialog';
+import { FieldError } from './field-error';
 
 export function CreateChannelDialog({ onClose }: { onClose: () => void }) {
   const utils = trpc.useUtils();
   const [name, setName] = useState('');
   const [isPrivate, setIsPrivate] = useState(false);
+  const [fields, setFields] = useState<FieldErrors>({});
   const create = trpc.channels.create.useMutation({
     onSuccess: async (channel) => {
       await utils.channels.list.invalidate();
@@ -18,7 +22,10 @@ export function CreateChannelDialog({ onClose }: { onClose: () => void }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ name: name.trim(), isPrivate });
+    const input = { name: name.trim(), isPrivate };
+    const invalid = fieldErrors(createChannelInput, input);
+    setFields(invalid ?? {});
+    if (!invalid) create.mutate(input);
   };
 
   return (
@@ -29,11 +36,12 @@ export function CreateChannelDialog({ onClose }: { onClose: () => void }) {
           <input
             value={name}
             onChange={(event) => setName(event.target.value)}
-            maxLength={80}
+            aria-invalid={fields.name ? true : undefined}
             placeholder="e.g. design-reviews"
             autoFocus
             required
           />
+          <FieldError text={fields.name} />
         </label>
         <label className="checkbox">
           <input

@@ -1,12 +1,15 @@
 // One message: author and time at the start of a block, the text with the user's mentions
 // marked, and edit / delete on the user's own.
 import { memo, useState } from 'react';
+import { useAuthor } from '../hooks/use-user';
+import { useEditRequest } from '../lib/edit-request';
 import type { Message } from '../lib/api-types';
 import { formatTime } from '../lib/format';
 import { splitMentions } from '../lib/mentions';
 import { messageStore } from '../lib/message-store';
 import { trpc } from '../lib/trpc';
 import { Avatar } from './avatar';
+import { LinkedText } from './linked-text';
 import { MessageEditor } from './message-editor';
 import { ReplyInThreadButton } from './reply-in-thread-button';
 import { ThreadSummary } from './thread-summary';
@@ -30,7 +33,7 @@ function MessageText({ content, myUsername }: { content: string; myUsername: str
             {part.text}
           </mark>
         ) : (
-          part.text
+          <LinkedText key={index} text={part.text} />
         ),
       )}
     </p>
@@ -46,6 +49,8 @@ export const MessageItem = memo(function MessageItem({
   inThread = false,
 }: MessageItemProps) {
   const [editing, setEditing] = useState(false);
+  const author = useAuthor(message);
+  useEditRequest(message.id, own && !message.deleted, () => setEditing(true));
   const remove = trpc.messages.delete.useMutation({
     onSuccess: () =>
       messageStore.add(message.channelId, [{ ...message, deleted: true, content: '' }]),
@@ -65,7 +70,7 @@ export const MessageItem = memo(function MessageItem({
       <div className="message-row">
         <div className="message-gutter">
           {startsGroup ? (
-            <Avatar userId={message.userId} name={message.username} />
+            <Avatar userId={message.userId} name={author.name} avatarUrl={author.avatarUrl} />
           ) : (
             <time className="message-hover-time" dateTime={message.createdAt}>
               {formatTime(message.createdAt)}
@@ -75,7 +80,7 @@ export const MessageItem = memo(function MessageItem({
         <div className="message-body">
           {startsGroup && (
             <div className="message-meta">
-              <strong>{message.username}</strong>
+              <strong>{author.name}</strong>
               <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
             </div>
           )}

@@ -1,89 +1,168 @@
-// The scrolling list: older pages on demand at the top, new messages at the bottom. It stays
-// pinned to the bottom while the user is there, and keeps their place when older ones load.
-import { useLayoutEffect, useMemo, useRef } from 'react';
+// The virtualized list (react-virtuoso): only the rows in view are rendered, older pages load
+// as the user scrolls near the top (the position stays where it was), and the list follows new
+// messages while the user is at the bottom. It opens at the "new messages" divider when there
+// is one, and offers a jump back to it.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { useChannelHistory } from '../hooks/use-channel-history';
 import { useMe } from '../hooks/use-me';
+import type { Channel } from '../lib/api-types';
+import { useChannelActivity } from '../lib/channel-activity';
 import { formatDay } from '../lib/format';
-import { groupMessages } from '../lib/message-groups';
+import { useFocusRequests } from '../lib/focus-message';
 import { isTopLevel } from '../lib/threads';
+import { buildRows, dividerIndex, type Row } from '../lib/message-rows';
 import { MessageItem } from './message-item';
 import { PendingItem } from './pending-item';
+import { SeenBy } from './seen-by';
+import { SystemLineItem } from './system-line';
 
 interface MessageListProps {
   channelId: string;
+  channel?: Channel;
   history: ReturnType<typeof useChannelHistory>;
 }
 
-export function MessageList({ channelId, history }: MessageListProps) {
+/** Virtuoso counts prepended rows down from here (it must stay positive). */
+const base = 10_000_000;
+
+export function MessageList({ channelId, channel, history }: MessageListProps) {
   const me = useMe();
-  const scroller = useRef<HTMLDivElement>(null);
-  const pinned = useRef(true);
-  const place = useRef({ firstSeq: null as number | null, fromBottom: 0 });
+  const virtuoso = useRef<VirtuosoHandle>(null);
   const { pending } = history;
   // replies are read in the thread pane: the channel shows top-level messages only
   const messages = useMemo(() => history.messages.filter(isTopLevel), [history.messages]);
-  const firstSeq = messages[0]?.seq ?? null;
+  const { lines } = useChannelActivity(channelId);
+  // the read mark as the channel was opened: the divider stays put while the user reads on
+  const [readMark] = useState(() =>
+    channel?.isMember && channel.lastReadSeq !== undefined && channel.lastReadSeq < channel.lastSeq
+      ? channel.lastReadSeq
+      : null,
+  );
+  const rows = useMemo(
+    () => buildRows(messages, lines, readMark, me.id),
+    [messages, lines, readMark, me.id],
+  );
 
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    if (!element) return;
-    const olderLoaded =
-      place.current.firstSeq !== null && firstSeq !== null && firstSeq < place.current.firstSeq;
-    if (olderLoaded) element.scrollTop = element.scrollHeight - place.current.fromBottom;
-    else if (pinned.current) element.scrollTop = element.scrollHeight;
-    place.current = { firstSeq, fromBottom: element.scrollHeight - element.scrollTop };
-  }, [messages, pending, firstSeq]);
+  // the first message ever shown anchors the indexes: rows before it were prepended
+  const [anchorSeq, setAnchorSeq] = useState<number | null>(null);
+  const firstSeq = messages[0]?.seq ?? null;
+  if (anchorSeq === null && firstSeq !== null) setAnchorSeq(firstSeq);
+  const anchor = anchorSeq ?? firstSeq;
+  const anchorIndex = rows.findIndex((row) => row.kind === 'message' && row.message.seq === anchor);
+  const firstItemIndex = base - Math.max(0, anchorIndex);
+  const divider = dividerIndex(rows);
+  const [dividerSeen, setDividerSeen] = useState(false);
+
+  const { hasOlder, loadingOlder, loadOlder } = history;
+  const loadMore = useCallback(() => {
+    if (hasOlder && !loadingOlder) void loadOlder();
+  }, [hasOlder, loadingOlder, loadOlder]);
 
   // what the user sends always comes into view
-  useLayoutEffect(() => {
-    if (pending.length > 0) pinned.current = true;
+  useEffect(() => {
+    if (pending.length > 0) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
   }, [pending.length]);
 
-  const onScroll = () => {
-    const element = scroller.current;
-    if (!element) return;
-    pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48;
-    place.current = { firstSeq, fromBottom: element.scrollHeight - element.scrollTop };
+  useFocusRequests(channelId, (seq) => {
+    const index = rows.findIndex((row) => row.kind === 'message' && row.message.seq === seq);
+    if (index >= 0) virtuoso.current?.scrollToIndex({ index, align: 'center' });
+  });
+
+  const jumpToUnread = () => {
+    setDividerSeen(true);
+    if (divider >= 0) virtuoso.current?.scrollToIndex({ index: divider, align: 'start' });
   };
 
-  return (
-    <div className="messages" ref={scroller} onScroll={onScroll}>
-      <div className="messages-top">
-        {history.loading && <p className="messages-note">Loading messages…</p>}
-        {history.hasOlder && (
-          <button
-            type="button"
-            className="button button-quiet"
-            onClick={() => void history.loadOlder()}
-            disabled={history.loadingOlder}
-          >
-            {history.loadingOlder ? 'Loading…' : 'Load older messages'}
-          </button>
-        )}
-        {history.olderError && <p className="form-error">{history.olderError.message}</p>}
-        {!history.loading && !history.hasOlder && (
-          <p className="messages-note">
-            {messages.length
-              ? 'This is the very beginning of the conversation.'
-              : 'No messages yet. Say hello!'}
-          </p>
-        )}
-      </div>
-      <ol className="message-rows">
-        {groupMessages(messages).map(({ message, startsGroup, startsDay }) => (
+  const renderRow = (_index: number, row: Row) => {
+    switch (row.kind) {
+      case 'message':
+        return (
           <MessageItem
-            key={message.seq}
-            message={message}
-            startsGroup={startsGroup}
-            dayLabel={startsDay ? formatDay(message.createdAt) : null}
-            own={message.userId === me.id}
+            message={row.message}
+            startsGroup={row.startsGroup}
+            dayLabel={row.startsDay ? formatDay(row.message.createdAt) : null}
+            own={row.message.userId === me.id}
             myUsername={me.username}
           />
-        ))}
+        );
+      case 'system':
+        return <SystemLineItem line={row.line} />;
+      case 'divider':
+        return (
+          <div className="unread-divider" role="separator" aria-label="New messages">
+            New messages
+          </div>
+        );
+    }
+  };
+
+  const Header = useCallback(
+    () => (
+      <div className="messages-top">
+        {history.loadingOlder && <p className="messages-note">Loading older messages…</p>}
+        {history.olderError && <p className="form-error">{history.olderError.message}</p>}
+        {!history.hasOlder && messages.length > 0 && (
+          <p className="messages-note">This is the very beginning of the conversation.</p>
+        )}
+      </div>
+    ),
+    [history.loadingOlder, history.olderError, history.hasOlder, messages.length],
+  );
+
+  const Footer = useCallback(
+    () => (
+      <ol className="message-rows">
         {pending.map((item) => (
           <PendingItem key={item.clientMsgId} channelId={channelId} item={item} me={me} />
         ))}
+        {channel && pending.length === 0 && <SeenBy channel={channel} messages={messages} />}
       </ol>
+    ),
+    [pending, channelId, me, channel, messages],
+  );
+
+  if (history.loading || !history.historyLoaded) {
+    return (
+      <div className="messages">
+        <p className="messages-note">Loading messages…</p>
+      </div>
+    );
+  }
+  if (messages.length === 0 && pending.length === 0 && lines.length === 0) {
+    return (
+      <div className="messages">
+        <p className="messages-note">No messages yet. Say hello!</p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="messages-frame">
+      {divider >= 0 && !dividerSeen && (
+        <button type="button" className="button jump-unread" onClick={jumpToUnread}>
+          Jump to first unread
+        </button>
+      )}
+      <Virtuoso
+        ref={virtuoso}
+        className="messages"
+        data={rows}
+        firstItemIndex={firstItemIndex}
+        initialTopMostItemIndex={
+          divider >= 0 ? { index: divider, align: 'start' } : { index: 'LAST', align: 'end' }
+        }
+        computeItemKey={(_index, row) => row.key}
+        itemContent={renderRow}
+        startReached={loadMore}
+        followOutput={(atBottom) => (atBottom ? 'auto' : false)}
+        rangeChanged={(range) => {
+          if (divider >= 0 && range.startIndex <= firstItemIndex + divider) setDividerSeen(true);
+        }}
+        increaseViewportBy={{ top: 400, bottom: 200 }}
+        alignToBottom
+        components={{ Header, Footer }}
+      />
     </div>
   );
 }

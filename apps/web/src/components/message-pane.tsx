@@ -1,9 +1,11 @@
 // The open channel: its header, its messages, who is typing, and the composer (or a join bar).
+import { useCallback, useState } from 'react';
 import { useChannel } from '../hooks/use-channel-list';
 import { useChannelHistory } from '../hooks/use-channel-history';
 import { useMarkRead } from '../hooks/use-mark-read';
 import { usePageVisible } from '../hooks/use-page-visible';
 import { latestSeq } from '../lib/message-list';
+import { ChannelDetailsPanel } from './channel-details-panel';
 import { ChannelHeader } from './channel-header';
 import { Composer } from './composer';
 import { JoinBar } from './join-bar';
@@ -14,6 +16,8 @@ export function MessagePane({ channelId }: { channelId: string }) {
   const { channel, error } = useChannel(channelId);
   const history = useChannelHistory(channelId);
   const visible = usePageVisible();
+  const [panelOpen, setPanelOpen] = useState(false);
+  const closePanel = useCallback(() => setPanelOpen(false), []);
   useMarkRead(channel, latestSeq(history), visible);
 
   const failure = error ?? history.error;
@@ -30,18 +34,32 @@ export function MessagePane({ channelId }: { channelId: string }) {
     );
   }
 
+  const membersButton = (
+    <button
+      type="button"
+      className="button button-quiet"
+      onClick={() => setPanelOpen((open) => !open)}
+      aria-expanded={panelOpen}
+    >
+      Members
+    </button>
+  );
+
   return (
-    <section className="pane" aria-label="Messages">
-      {channel && <ChannelHeader channel={channel} />}
-      <MessageList channelId={channelId} history={history} />
-      {channel?.isMember ? (
-        <footer className="pane-footer">
-          <Composer channelId={channelId} channel={channel} />
-          <TypingIndicator channelId={channelId} />
-        </footer>
-      ) : channel ? (
-        <JoinBar channel={channel} />
-      ) : null}
-    </section>
+    <div className="pane-with-panel">
+      <section className="pane" aria-label="Messages">
+        {channel && <ChannelHeader channel={channel} actions={membersButton} />}
+        <MessageList channelId={channelId} channel={channel} history={history} />
+        {channel?.isMember ? (
+          <footer className="pane-footer">
+            <Composer channelId={channelId} channel={channel} />
+            <TypingIndicator channelId={channelId} />
+          </footer>
+        ) : channel ? (
+          <JoinBar channel={channel} />
+        ) : null}
+      </section>
+      {panelOpen && channel && <ChannelDetailsPanel channel={channel} onClose={closePanel} />}
+    </div>
   );
 }

@@ -1,43 +1,20 @@
-// Starting a direct message: find a person by username, open (or reopen) the DM with them.
-import { useDeferredValue, useState } from 'react';
+// Starting a direct message: pick one person or several (a group DM), then open (or reopen)
+// the conversation of exactly those people.
+import { openDmInput } from '@chat/api/schemas/channels';
+import { useState } from 'react';
 import { useMe } from '../hooks/use-me';
 import type { User } from '../lib/api-types';
-import { useStatus } from '../lib/presence-store';
+import { fieldErrors } from '../lib/form-errors';
 import { channelPath, navigate } from '../lib/route';
 import { trpc } from '../lib/trpc';
-import { Avatar } from './avatar';
 import { Dialog } from './dialog';
-
-function PersonRow({
-  user,
-  onPick,
-  disabled,
-}: {
-  user: User;
-  onPick: (user: User) => void;
-  disabled: boolean;
-}) {
-  const status = useStatus(user.id, user.status);
-  return (
-    <li>
-      <button type="button" className="person" onClick={() => onPick(user)} disabled={disabled}>
-        <Avatar userId={user.id} name={user.displayName} size="small" status={status} />
-        <span className="person-name">{user.displayName}</span>
-        <span className="person-handle">@{user.username}</span>
-      </button>
-    </li>
-  );
-}
+import { PeopleSearch } from './people-search';
 
 export function NewDmDialog({ onClose }: { onClose: () => void }) {
   const me = useMe();
   const utils = trpc.useUtils();
-  const [search, setSearch] = useState('');
-  const q = useDeferredValue(search.trim());
-  const users = trpc.users.list.useQuery(
-    { q: q || undefined, limit: 20 },
-    { placeholderData: (previous) => previous },
-  );
+  const [picked, setPicked] = useState<User[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
   const openDm = trpc.channels.openDm.useMutation({
     onSuccess: async (channel) => {
       await utils.channels.list.invalidate();
@@ -45,38 +22,65 @@ export function NewDmDialog({ onClose }: { onClose: () => void }) {
       navigate(channelPath(channel.id));
     },
   });
-  const people = (users.data?.items ?? []).filter((user) => user.id !== me.id);
+  const pickedIds = new Set(picked.map((user) => user.id));
+  const toggle = (user: User) =>
+    setPicked((current) =>
+      current.some((p) => p.id === user.id)
+        ? current.filter((p) => p.id !== user.id)
+        : [...current, user],
+    );
+  const start = () => {
+    const input = { userIds: picked.map((user) => user.id) };
+    const invalid = fieldErrors(openDmInput, input);
+    setProblem(invalid?.userIds ?? null);
+    if (!invalid) openDm.mutate(input);
+  };
 
   return (
     <Dialog title="New direct message" onClose={onClose}>
       <div className="form">
-        <input
-          type="search"
-          value={search}
-          onChange={(event) => setSearch(event.target.value)}
-          placeholder="Search by username"
-          maxLength={32}
-          aria-label="Search people"
+        {picked.length > 0 && (
+          <div className="picked-people" aria-label="Picked people">
+            {picked.map((user) => (
+              <span className="chip" key={user.id}>
+                {user.displayName}
+                <button
+                  type="button"
+                  className="icon-button"
+                  onClick={() => toggle(user)}
+                  aria-label={`Remove ${user.displayName}`}
+                >
+                  ×
+                </button>
+              </span>
+            ))}
+          </div>
+        )}
+        <PeopleSearch
+          exclude={new Set([me.id])}
+          picked={pickedIds}
+          onPick={toggle}
+          disabled={openDm.isPending}
           autoFocus
         />
-        <ul className="people">
-          {people.map((user) => (
-            <PersonRow
-              key={user.id}
-              user={user}
-              onPick={(picked) => openDm.mutate({ userIds: [picked.id] })}
-              disabled={openDm.isPending}
-            />
-          ))}
-          {users.isSuccess && people.length === 0 && (
-            <li className="people-empty">Nobody by that name.</li>
-          )}
-        </ul>
-        {(users.error ?? openDm.error) && (
+        {(problem ?? openDm.error) && (
           <p className="form-error" role="alert">
-            {(users.error ?? openDm.error)?.message}
+            {problem ?? openDm.error?.message}
           </p>
         )}
+        <div className="form-actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={start}
+            disabled={picked.length === 0 || openDm.isPending}
+          >
+            {picked.length > 1 ? `Start group (${picked.length + 1} people)` : 'Start conversation'}
+          </button>
+        </div>
       </div>
     </Dialog>
   );

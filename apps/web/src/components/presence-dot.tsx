@@ -1,17 +1,18 @@
-import type { UserStatus } from '../lib/api-types';
+import type { ShownStatus } from '../lib/presence-store';
 
-const labels: Record<UserStatus, string> = {
+const labels: Record<ShownStatus, string> = {
   online: 'Online',
   away: 'Away',
   dnd: 'Do not disturb',
   offline: 'Offline',
+  unknown: 'Status unknown',
 };
 
 export function PresenceDot({
   status,
   className = '',
 }: {
-  status: UserStatus;
+  status: ShownStatus;
   className?: string;
 }) {
   return (
@@ -23,4 +24,4 @@ export function PresenceDot({
   );
 }
 
-export const statusLabel = (status: UserStatus) => labels[status];
+export const statusLabel = (status: ShownStatus) => labels[status];

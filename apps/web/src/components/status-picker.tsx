@@ -1,12 +1,13 @@
 // The status others see while the user is connected: online, away or do not disturb.
-import type { ChosenStatus, UserStatus } from '../lib/api-types';
+import type { ChosenStatus } from '../lib/api-types';
+import type { ShownStatus } from '../lib/presence-store';
 import { presenceStore } from '../lib/presence-store';
 import { trpc } from '../lib/trpc';
 import { statusLabel } from './presence-dot';
 
 const choices: ChosenStatus[] = ['online', 'away', 'dnd'];
 
-export function StatusPicker({ status }: { status: UserStatus }) {
+export function StatusPicker({ status }: { status: ShownStatus }) {
   const utils = trpc.useUtils();
   const setStatus = trpc.realtime.setStatus.useMutation({
     onSuccess: (user) => {
@@ -16,7 +17,7 @@ export function StatusPicker({ status }: { status: UserStatus }) {
   });
   const shown = setStatus.isPending
     ? setStatus.variables.status
-    : status === 'offline'
+    : status === 'offline' || status === 'unknown'
       ? 'online'
       : status;
 

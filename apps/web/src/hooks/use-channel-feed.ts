@@ -7,10 +7,12 @@ import { messageStore } from '../lib/message-store';
 import { trpc } from '../lib/trpc';
 import { useMe } from './use-me';
 import { useUpdateChannel } from './use-channel-list';
+import { useNotifier } from './use-notifier';
 
 export function useChannelFeed(channelId: string, startSeq: number, isReading: () => boolean) {
   const me = useMe();
   const updateChannel = useUpdateChannel();
+  const notify = useNotifier();
   // fixed for the life of the feed: a new lastEventId would only restart the subscription
   const [lastEventId] = useState(() => String(startSeq));
   trpc.realtime.messages.useSubscription(
@@ -20,6 +22,7 @@ export function useChannelFeed(channelId: string, startSeq: number, isReading: (
         messageStore.add(channelId, [message]);
         const viewer = { userId: me.id, username: me.username, reading: isReading() };
         updateChannel(channelId, (channel) => afterMessage(channel, message, viewer));
+        notify(message);
       },
     },
   );

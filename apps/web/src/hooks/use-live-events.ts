@@ -1,7 +1,9 @@
 // The user's realtime.events stream (edits, deletions, joins, leaves, reads, presence), applied
 // to the caches. While it is open the server counts the user as connected.
 import type { LiveEvent } from '../lib/api-types';
+import { activityStore } from '../lib/channel-activity';
 import { afterRead } from '../lib/channel-list';
+import { latestSeq } from '../lib/message-list';
 import { messageStore } from '../lib/message-store';
 import { presenceStore } from '../lib/presence-store';
 import { trpc } from '../lib/trpc';
@@ -27,14 +29,31 @@ export function useLiveEvents() {
         return;
       case 'join':
       case 'leave':
+        activityStore.addLine(event.channelId, {
+          kind: event.type,
+          userId: event.userId,
+          username: event.username,
+          afterSeq:
+            event.type === 'join' ? event.seq : (latestSeq(messageStore.get(event.channelId)) ?? 0),
+        });
         void utils.channels.list.invalidate();
         void utils.channels.get.invalidate({ channelId: event.channelId });
         void utils.channels.members.invalidate({ channelId: event.channelId });
         return;
       case 'read':
+        activityStore.recordRead(event.channelId, event.userId, event.seq);
         // the user read on another device or tab
         if (event.userId === me.id)
           updateChannel(event.channelId, (channel) => afterRead(channel, event.seq));
+        return;
+      case 'channel_created':
+        void utils.channels.list.invalidate();
+        return;
+      case 'user_updated':
+        utils.users.get.setData({ userId: event.user.id }, event.user);
+        void utils.channels.members.invalidate();
+        if (event.user.id === me.id)
+          utils.auth.me.setData(undefined, (user) => user && { ...user, ...event.user });
         return;
       case 'typing':
       case 'reaction':
@@ -44,8 +63,11 @@ export function useLiveEvents() {
 
   trpc.realtime.events.useSubscription(undefined, {
     onStarted: () => {
-      // counters may have moved while the stream was down
+      // counters, statuses and members may have moved while the stream was down
+      presenceStore.clear();
       void utils.channels.list.invalidate();
+      void utils.channels.members.invalidate();
+      void utils.users.invalidate();
     },
     onData: apply,
   });

@@ -1,24 +1,14 @@
 // Sending: the message shows at once as pending, under a clientMsgId the server deduplicates by,
-// and becomes the stored message when the server answers (or its live copy arrives first).
+// waits in the outbox while the connection is down, and becomes the stored message when the
+// server answers (or its live copy arrives first).
 import { useCallback } from 'react';
-import { messageStore } from '../lib/message-store';
-import { trpc } from '../lib/trpc';
+import { useOutbox } from './use-outbox';
 
 export function useSendMessage(channelId: string) {
-  const utils = trpc.useUtils();
+  const outbox = useOutbox();
   return useCallback(
-    (content: string, clientMsgId: string = crypto.randomUUID()) => {
-      messageStore.addPending(channelId, {
-        clientMsgId,
-        content,
-        createdAt: new Date().toISOString(),
-        status: 'sending',
-      });
-      utils.client.messages.send.mutate({ channelId, content, clientMsgId }).then(
-        (result) => messageStore.add(channelId, [result.message]),
-        () => messageStore.failPending(channelId, clientMsgId),
-      );
-    },
-    [channelId, utils],
+    (content: string, clientMsgId: string = crypto.randomUUID()) =>
+      outbox.send({ clientMsgId, channelId, content, createdAt: new Date().toISOString() }),
+    [channelId, outbox],
   );
 }

@@ -2,6 +2,8 @@
 // batched HTTP, both carrying the current access token.
 import { createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
 import { authStore } from './auth-store';
+import { connectionStore, type ConnectionStore } from './connection-store';
+import { createReconnectGate } from './reconnect';
 import { refreshLink } from './refresh-link';
 import { freshAccessToken, replaceAccessToken } from './session-tokens';
 import { trpc } from './trpc';
@@ -19,11 +21,55 @@ function closeSocket(socket: WebSocket): Promise<void> {
   });
 }
 
+/** Follows the socket into the connection store, and wakes a waiting reconnect when it may work. */
+function watchConnection(
+  wsClient: ReturnType<typeof createWSClient>,
+  gate: ReturnType<typeof createReconnectGate>,
+  store: ConnectionStore,
+) {
+  let everOpen = false;
+  const subscription = wsClient.connectionState.subscribe({
+    next: (state) => {
+      if (state.state === 'pending') {
+        everOpen = true;
+        store.set('connected');
+      } else if (state.state === 'connecting') {
+        store.set(everOpen || state.error ? 'reconnecting' : 'connecting');
+      }
+    },
+  });
+  const wake = () => gate.wake();
+  const wakeIfShown = () => {
+    if (document.visibilityState === 'visible') gate.wake();
+  };
+  // the browser knows the network is gone before the socket does: give up on it now
+  const offline = () => wsClient.connection?.ws.close();
+  window.addEventListener('online', wake);
+  window.addEventListener('focus', wake);
+  window.addEventListener('offline', offline);
+  document.addEventListener('visibilitychange', wakeIfShown);
+  return () => {
+    subscription.unsubscribe();
+    window.removeEventListener('online', wake);
+    window.removeEventListener('focus', wake);
+    window.removeEventListener('offline', offline);
+    document.removeEventListener('visibilitychange', wakeIfShown);
+  };
+}
+
 export function createApiClient() {
   /** The token the open socket authenticated with (the server reads it once, in createContext). */
   let socketToken: string | null = null;
+  const gate = createReconnectGate();
   const wsClient = createWSClient({
-    url: () => socketUrl(window.location),
+    // tRPC's own delay is 0: the wait happens here, where a wake can cut it short
+    retryDelayMs: () => 0,
+    url: async () => {
+      await gate.beforeAttempt();
+      return socketUrl(window.location);
+    },
+    onOpen: () => gate.connected(),
+    onClose: () => gate.lost(),
     connectionParams: async () => {
       socketToken = await freshAccessToken();
       return { token: socketToken ?? '' };
@@ -60,5 +106,13 @@ export function createApiClient() {
     ],
   });
 
-  return { client, close: () => wsClient.close() };
+  const stopWatching = watchConnection(wsClient, gate, connectionStore);
+  return {
+    client,
+    close: () => {
+      stopWatching();
+      connectionStore.set('connecting');
+      return wsClient.close();
+    },
+  };
 }

@@ -2,6 +2,10 @@
 // presence events that arrived since.
 import { useSyncExternalStore } from 'react';
 import type { UserStatus } from './api-types';
+import { connectionStore } from './connection-store';
+
+/** What the client can say of someone: while it is disconnected itself, it does not know. */
+export type ShownStatus = UserStatus | 'unknown';
 
 const statuses = new Map<string, UserStatus>();
 const listeners = new Set<() => void>();
@@ -27,8 +31,13 @@ function subscribe(listener: () => void) {
   return () => listeners.delete(listener);
 }
 
-/** A user's status: the latest presence event, else what the server reported with the user. */
-export function useStatus(userId: string, reported: UserStatus): UserStatus {
+/**
+ * A user's status: the latest presence event, else what the server reported with the user;
+ * unknown while the connection is down (nothing that happened meanwhile has arrived).
+ */
+export function useStatus(userId: string, reported: UserStatus): ShownStatus {
   useSyncExternalStore(subscribe, () => version);
+  const connection = useSyncExternalStore(connectionStore.subscribe, connectionStore.get);
+  if (connection === 'reconnecting') return 'unknown';
   return statuses.get(userId) ?? reported;
 }

@@ -6,9 +6,13 @@ import type { ChatEvent } from './events.js';
 
 export const channelTopic = (channelId: string) => `channel:${channelId}`;
 export const userTopic = (userId: string) => `user:${userId}`;
+/** Everyone listens here: only what any user may see (public channels being made). */
+export const publicTopic = 'public';
 
 export function topicsOf(event: ChatEvent): string[] {
-  if (event.type === 'presence') return event.channelIds.map(channelTopic);
+  if (event.type === 'presence' || event.type === 'user_updated')
+    return event.channelIds.map(channelTopic);
+  if (event.type === 'channel_created') return [publicTopic];
   if (event.type === 'access_revoked') return [userTopic(event.userId)];
   const topics = [channelTopic(event.channelId)];
   // The user's own connections learn of their joins and leaves, to start or stop listening.

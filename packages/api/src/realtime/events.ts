@@ -1,5 +1,5 @@
 // Events that flow from the services through the broker to every connection that may see them.
-import type { Message, UserStatus } from '../services/views.js';
+import type { Message, User, UserStatus } from '../services/views.js';
 
 export type ChatEvent =
   | { type: 'message' | 'message_updated' | 'message_deleted'; channelId: string; message: Message }
@@ -23,7 +23,11 @@ export type ChatEvent =
    */
   | { type: 'access_revoked'; userId: string; sessionId?: string; accessTokenId?: string }
   /** Sent to every channel the user is in; `channelIds` names them. */
-  | { type: 'presence'; userId: string; status: UserStatus; channelIds: string[] };
+  | { type: 'presence'; userId: string; status: UserStatus; channelIds: string[] }
+  /** A public channel was made: to everyone (a private one reaches its members as joins). */
+  | { type: 'channel_created'; channelId: string; name: string; createdBy: string }
+  /** A user's display name or avatar changed: like presence, to every channel they are in. */
+  | { type: 'user_updated'; user: User; channelIds: string[] };
 
 export type ChannelEvent = Extract<ChatEvent, { channelId: string }>;
 

@@ -4,7 +4,7 @@ import type { Queryable } from '@chat/db';
 import { typingExpiryMs } from '../services/typing.js';
 import type { Broker } from './broker.js';
 import { ChannelFeed, type ChannelListener } from './channel-feed.js';
-import { channelTopic, userTopic } from './event-bus.js';
+import { channelTopic, publicTopic, userTopic } from './event-bus.js';
 import type { ChannelEvent, ChatEvent } from './events.js';
 import { TopicFanout } from './topic-fanout.js';
 
@@ -26,6 +26,7 @@ interface FeedEntry {
 export class RealtimeHub {
   private readonly feeds = new Map<string, FeedEntry>();
   private readonly userFanouts = new Map<string, TopicFanout>();
+  private publicFanout: TopicFanout | null = null;
   private readonly gapWaitMs: number;
   readonly typingExpiryMs: number;
   readonly subscriberBacklogLimit: number;
@@ -73,6 +74,14 @@ export class RealtimeHub {
       this.userFanouts.set(userId, fanout);
     }
     return fanout.add(listener);
+  }
+
+  /** Listens to the events every user may see (public channels being made). */
+  async watchPublic(listener: (event: ChatEvent) => void): Promise<() => void> {
+    this.publicFanout ??= new TopicFanout(this.broker, publicTopic, () => {
+      this.publicFanout = null;
+    });
+    return this.publicFanout.add(listener);
   }
 
   private openFeed(channelId: string): FeedEntry {

@@ -10,12 +10,13 @@ import { revokesActor, type ChatEvent } from './events.js';
 
 /** What a client may see of an event: presence leaves out which channels the user is in. */
 export type ClientEvent =
-  | Exclude<ChatEvent, { type: 'message' | 'presence' | 'access_revoked' }>
+  | Exclude<ChatEvent, { type: 'message' | 'presence' | 'access_revoked' | 'user_updated' }>
   | {
       type: 'presence';
       userId: string;
       status: Extract<ChatEvent, { type: 'presence' }>['status'];
-    };
+    }
+  | { type: 'user_updated'; user: Extract<ChatEvent, { type: 'user_updated' }>['user'] };
 
 export interface SessionSink {
   message(message: Message): void;
@@ -28,7 +29,9 @@ export interface SessionSink {
 export class UserSession {
   private readonly streams = new Map<string, Promise<ChannelStream>>();
   private readonly lastStatus = new Map<string, string>();
+  private readonly lastProfile = new Map<string, string>();
   private stopUserEvents: (() => void) | null = null;
+  private stopPublicEvents: (() => void) | null = null;
   private closed = false;
   /** Channels left while the session was opening (it reads memberships once, at the start). */
   private readonly leftWhileOpening = new Set<string>();
@@ -47,6 +50,9 @@ export class UserSession {
       session.stopUserEvents = await deps.realtime.watchUser(actor.userId, (event) =>
         session.onUserEvent(event),
       );
+      session.stopPublicEvents = await deps.realtime.watchPublic((event) => {
+        if (!session.closed && event.type === 'channel_created') session.sink.event(event);
+      });
       const channelIds = await memberChannelIds(deps, actor);
       // A leave heard while the memberships were being read may be newer than what they say.
       const current = channelIds.filter((id) => !session.leftWhileOpening.has(id));
@@ -85,6 +91,7 @@ export class UserSession {
   close() {
     this.closed = true;
     this.stopUserEvents?.();
+    this.stopPublicEvents?.();
     for (const stream of this.streams.values()) void stream.then((s) => s.close()).catch(() => {});
     this.streams.clear();
   }
@@ -155,6 +162,14 @@ export class UserSession {
         if (this.lastStatus.get(event.userId) === event.status) return;
         this.lastStatus.set(event.userId, event.status);
         this.sink.event(withoutChannels(event));
+        return;
+      }
+      case 'user_updated': {
+        // one copy per shared channel, as with presence
+        const profile = JSON.stringify(event.user);
+        if (this.lastProfile.get(event.user.id) === profile) return;
+        this.lastProfile.set(event.user.id, profile);
+        this.sink.event({ type: 'user_updated', user: event.user });
         return;
       }
       case 'message':

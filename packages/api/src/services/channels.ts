@@ -87,6 +87,14 @@ export async function createChannel(
     return row;
   });
   await publishJoins(deps, channel.id, members);
+  if (!channel.isPrivate) {
+    await deps.events.publish({
+      type: 'channel_created',
+      channelId: channel.id,
+      name: channel.name ?? input.name,
+      createdBy: actor.userId,
+    });
+  }
   return channelView(deps.db, actor, channel.id);
 }
 

@@ -5,6 +5,7 @@ import { notFound } from '../errors.js';
 import type { ListUsersInput, UpdateProfileInput } from '../schemas/index.js';
 import type { Page } from '../schemas/common.js';
 import type { Actor, ServiceDeps } from './deps.js';
+import { memberChannelIds } from './channels.js';
 import { statusChosen } from './presence.js';
 import { toUser, toUsers, userColumns, type OwnUser, type User } from './views.js';
 
@@ -40,7 +41,14 @@ export async function updateProfile(
     await deps.db.update(users).set(changes).where(eq(users.id, actor.userId));
   }
   if (input.status !== undefined) await statusChosen(deps, actor.userId, input.status);
-  return me(deps, actor);
+  const updated = await me(deps, actor);
+  if (input.displayName !== undefined || input.avatarUrl !== undefined) {
+    const channelIds = await memberChannelIds(deps, actor);
+    const { email: _email, ...user } = updated;
+    if (channelIds.length > 0)
+      await deps.events.publish({ type: 'user_updated', user, channelIds });
+  }
+  return updated;
 }
 
 export async function getUser(deps: ServiceDeps, userId: string): Promise<User> {

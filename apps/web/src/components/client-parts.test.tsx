@@ -1,0 +1,158 @@
+// The members panel's list and the "Seen by" line, rendered; the decisions behind them and
+// behind notifications, on their own.
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, render, screen, within } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Message, User } from '../lib/api-types';
+import { activityStore, seenBy, showsReceipts } from '../lib/channel-activity';
+import { connectionStore } from '../lib/connection-store';
+import { muteStore } from '../lib/mute-store';
+import { notifyReason, tabTitle, type NotifyContext } from '../lib/notify';
+import { presenceStore } from '../lib/presence-store';
+import { trpc } from '../lib/trpc';
+import { MembersList } from './members-list';
+import { SeenByLine } from './seen-by';
+
+const user = (id: string, displayName: string, status: User['status'] = 'online'): User => ({
+  id,
+  username: id,
+  displayName,
+  avatarUrl: null,
+  status,
+  lastSeen: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+});
+
+/** The hooks' providers with a client that never reaches a server: the cache is filled by hand. */
+function Providers({ children, queryClient }: { children: ReactNode; queryClient: QueryClient }) {
+  const client = trpc.createClient({ links: [] });
+  return (
+    <trpc.Provider client={client} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    </trpc.Provider>
+  );
+}
+
+afterEach(() => {
+  presenceStore.clear();
+  activityStore.clear();
+  connectionStore.set('connecting');
+});
+
+describe('the members list', () => {
+  it('shows each member by display name with their live status, and the user as "you"', () => {
+    const members = [user('ada', 'Ada Lovelace'), user('ben', 'Ben Okafor', 'offline')];
+    render(<MembersList members={members} myId="ada" />);
+    const rows = within(screen.getByRole('list', { name: 'Members' })).getAllByRole('listitem');
+    expect(rows.map((row) => row.textContent)).toEqual([
+      'ALAda Lovelace (you)Online',
+      'BOBen OkaforOffline',
+    ]);
+
+    // a presence event moves a dot; a lost connection makes every status unknown
+    act(() => presenceStore.set('ben', 'away'));
+    expect(rows[1]?.textContent).toContain('Away');
+    act(() => connectionStore.set('reconnecting'));
+    expect(screen.getAllByText('Status unknown')).toHaveLength(2);
+  });
+
+  it('shows the avatar image when there is one, and initials otherwise', () => {
+    const withImage = { ...user('cam', 'Cam Diaz'), avatarUrl: 'https://example.com/cam.png' };
+    const { container } = render(
+      <MembersList members={[withImage, user('dee', 'Dee Dee')]} myId="x" />,
+    );
+    const images = container.querySelectorAll('img');
+    expect([...images].map((img) => img.getAttribute('src'))).toEqual([
+      'https://example.com/cam.png',
+    ]);
+    expect(screen.getByText('DD')).toBeTruthy();
+  });
+});
+
+describe('seen by', () => {
+  it('names the others whose read mark reached the latest message, not the user', () => {
+    activityStore.recordRead('c1', 'ben', 4);
+    activityStore.recordRead('c1', 'cam', 2);
+    activityStore.recordRead('c1', 'ada', 9);
+    activityStore.recordRead('c1', 'ben', 3); // marks never move back
+    const { reads } = activityStore.get('c1');
+    expect(seenBy(reads, 4, 'ada')).toEqual(['ben']);
+    expect(seenBy(reads, 2, 'ada')).toEqual(['ben', 'cam']);
+    expect(seenBy(reads, null, 'ada')).toEqual([]);
+  });
+
+  it('is shown in DMs and channels of at most ten members', () => {
+    expect(showsReceipts({ kind: 'dm', memberCount: 8 })).toBe(true);
+    expect(showsReceipts({ kind: 'channel', memberCount: 10 })).toBe(true);
+    expect(showsReceipts({ kind: 'channel', memberCount: 11 })).toBe(false);
+  });
+
+  it('renders the readers by display name', () => {
+    const queryClient = new QueryClient();
+    // the names come from the users cache, as the live user_updated events keep it
+    queryClient.setQueryData(
+      [['users', 'get'], { input: { userId: 'ben' }, type: 'query' }],
+      user('ben', 'Ben Okafor'),
+    );
+    queryClient.setQueryData(
+      [['users', 'get'], { input: { userId: 'cam' }, type: 'query' }],
+      user('cam', 'Cam Diaz'),
+    );
+    render(
+      <Providers queryClient={queryClient}>
+        <SeenByLine readerIds={['ben', 'cam']} />
+      </Providers>,
+    );
+    expect(screen.getByText(/Seen by/).textContent).toBe('Seen by Ben Okafor, Cam Diaz');
+  });
+
+  it('says nothing while nobody has read it', () => {
+    const { container } = render(<SeenByLine readerIds={[]} />);
+    expect(container.textContent).toBe('');
+  });
+});
+
+describe('notification decisions', () => {
+  const message = (content: string, userId = 'ben') =>
+    ({ id: 'm1', seq: 1, userId, content, deleted: false }) as Message;
+  const context = (overrides: Partial<NotifyContext> = {}): NotifyContext => ({
+    me: { id: 'ada', username: 'ada' },
+    channelKind: 'channel',
+    muted: false,
+    pageVisible: false,
+    permission: 'granted',
+    repliesToMe: false,
+    ...overrides,
+  });
+
+  it('notifies of a mention, a DM and a reply to the user while the page is hidden', () => {
+    expect(notifyReason(message('hi @ada'), context())).toBe('mention');
+    expect(notifyReason(message('hi'), context({ channelKind: 'dm' }))).toBe('dm');
+    expect(notifyReason(message('agreed'), context({ repliesToMe: true }))).toBe('reply');
+    expect(notifyReason(message('just chatting'), context())).toBeNull();
+  });
+
+  it('stays quiet while the user looks, without permission, and for their own messages', () => {
+    expect(notifyReason(message('hi @ada'), context({ pageVisible: true }))).toBeNull();
+    expect(notifyReason(message('hi @ada'), context({ permission: 'default' }))).toBeNull();
+    expect(notifyReason(message('hi @ada'), context({ permission: 'unsupported' }))).toBeNull();
+    expect(notifyReason(message('note to @ada', 'ada'), context())).toBeNull();
+  });
+
+  it('lets a muted channel through only for a mention', () => {
+    expect(notifyReason(message('hi'), context({ channelKind: 'dm', muted: true }))).toBeNull();
+    expect(notifyReason(message('ok'), context({ muted: true, repliesToMe: true }))).toBeNull();
+    expect(notifyReason(message('@ada look'), context({ muted: true }))).toBe('mention');
+  });
+
+  it('remembers muted channels per user, and titles the tab with the unread count', () => {
+    muteStore.setMuted('ada', 'c1', true);
+    expect(muteStore.isMuted('ada', 'c1')).toBe(true);
+    expect(muteStore.isMuted('ben', 'c1')).toBe(false);
+    muteStore.setMuted('ada', 'c1', false);
+    expect(muteStore.isMuted('ada', 'c1')).toBe(false);
+    expect(tabTitle(3)).toBe('(3) Chat');
+    expect(tabTitle(0)).toBe('Chat');
+  });
+});
