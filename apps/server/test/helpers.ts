@@ -126,6 +126,7 @@ export const channelKeys = [
   'lastSeq',
   'memberCount',
   'name',
+  'topic',
 ];
 export const memberChannelKeys = [
   ...channelKeys,
@@ -143,6 +144,7 @@ export const messageKeys = [
   'editedAt',
   'iconUrl',
   'id',
+  'pinnedAt',
   'reactions',
   'seq',
   'userId',

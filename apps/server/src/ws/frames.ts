@@ -38,6 +38,9 @@ export function eventFrame(event: ClientEvent): string {
         status: event.status,
         timestamp: unixSeconds(),
       };
+    // here `channel` is the Channel object itself (API.md), not its id
+    if (event.type === 'channel_updated')
+      return { type: event.type, channel: event.channel, timestamp: unixSeconds() };
     const { channelId, ...fields } = event;
     // `seq` on join is the server's own bookkeeping
     if (event.type === 'join') delete (fields as { seq?: number }).seq;

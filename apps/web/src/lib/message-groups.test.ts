@@ -13,6 +13,7 @@ const at = (iso: string, userId: string, seq: number): Message => ({
   editedAt: null,
   deleted: false,
   clientMsgId: null,
+  pinnedAt: null,
   reactions: [],
   attachments: [],
   webhookId: null,

@@ -24,6 +24,7 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     editedAt: null,
     deleted: false,
     clientMsgId: null,
+    pinnedAt: null,
     reactions: [],
     attachments: [],
     webhookId: null,

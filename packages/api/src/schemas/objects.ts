@@ -35,6 +35,7 @@ export const channel = z
     name: z.string().nullable(),
     kind: z.enum(['channel', 'dm']),
     isPrivate: z.boolean(),
+    topic: z.string().nullable(),
     createdBy: id.nullable(),
     createdAt: time,
     memberCount: z.number().int(),
@@ -76,6 +77,7 @@ export const message = z
     editedAt: time.nullable(),
     deleted: z.boolean(),
     clientMsgId: z.string().nullable(),
+    pinnedAt: time.nullable(),
     reactions: z.array(reaction),
     attachments: z.array(attachment),
     /** The incoming webhook that posted it (then `username` is the name it posted under). */
@@ -103,6 +105,7 @@ export const userResult = z.object({ user });
 export const ownUserResult = z.object({ user: ownUser });
 export const channelResult = z.object({ channel });
 export const messageResult = z.object({ message });
+export const messageList = z.object({ items: z.array(message) }).meta({ id: 'MessageList' });
 export const lastReadSeqResult = z.object({ lastReadSeq: z.number().int() });
 
 /** API.md's error body, on every status it is sent with. */

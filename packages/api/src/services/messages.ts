@@ -9,6 +9,7 @@ import type {
 } from '../schemas/index.js';
 import { memberChannel, visibleChannel } from './access.js';
 import type { Actor, ServiceDeps } from './deps.js';
+import { withExtras, withExtrasOne } from './message-extras.js';
 import { iso, isoOrNull, type Message } from './views.js';
 
 const { channels, channelMembers, messages, users } = schema;
@@ -18,9 +19,9 @@ const messageColumns = {
   username: users.username,
 };
 
-type MessageRow = { message: typeof messages.$inferSelect; username: string };
+export type MessageRow = { message: typeof messages.$inferSelect; username: string };
 
-function toMessage({ message, username }: MessageRow): Message {
+export function toMessage({ message, username }: MessageRow): Message {
   const deleted = message.deletedAt !== null;
   return {
     id: message.id,
@@ -33,6 +34,7 @@ function toMessage({ message, username }: MessageRow): Message {
     editedAt: isoOrNull(message.editedAt),
     deleted,
     clientMsgId: message.clientMsgId,
+    pinnedAt: isoOrNull(message.pinnedAt),
     reactions: [],
     attachments: [],
     webhookId: message.webhookId,
@@ -40,7 +42,7 @@ function toMessage({ message, username }: MessageRow): Message {
   };
 }
 
-function selectMessages(q: Queryable) {
+export function selectMessages(q: Queryable) {
   return q
     .select(messageColumns)
     .from(messages)
@@ -48,9 +50,9 @@ function selectMessages(q: Queryable) {
     .$dynamic();
 }
 
-async function findMessage(q: Queryable, where: SQL): Promise<Message | undefined> {
+export async function findMessage(q: Queryable, where: SQL): Promise<Message | undefined> {
   const [row] = await selectMessages(q).where(where);
-  return row && toMessage(row);
+  return row && withExtrasOne(q, toMessage(row));
 }
 
 const isMemberOf = (channelId: string, actor: Actor) =>
@@ -197,7 +199,7 @@ export async function readHistory(q: Queryable, input: HistoryInput): Promise<Hi
     .orderBy(forward ? asc(messages.seq) : desc(messages.seq))
     .limit(input.limit + 1);
   const hasMore = rows.length > input.limit;
-  const page = rows.slice(0, input.limit).map(toMessage);
+  const page = await withExtras(q, rows.slice(0, input.limit).map(toMessage));
   return { items: forward ? page : page.reverse(), hasMore };
 }
 

@@ -26,6 +26,7 @@ export interface Channel {
   name: string | null;
   kind: 'channel' | 'dm';
   isPrivate: boolean;
+  topic: string | null;
   createdBy: string | null;
   createdAt: string;
   memberCount: number;
@@ -61,6 +62,8 @@ export interface Message {
   editedAt: string | null;
   deleted: boolean;
   clientMsgId: string | null;
+  /** When it was pinned in its channel (null: not pinned). */
+  pinnedAt: string | null;
   reactions: Reaction[];
   attachments: Attachment[];
   /** The incoming webhook that posted it (then `username` is the name it posted under). */

@@ -1,4 +1,5 @@
-import { bigint, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { createdAt, id, nullableTimestamp } from './columns.js';
 import { channels } from './channels.js';
 import { webhooks } from './integrations.js';
@@ -26,10 +27,35 @@ export const messages = pgTable(
     authorName: text(),
     /** The avatar a webhook message asked for (`icon_url`). */
     authorIconUrl: text(),
+    /** When a member pinned it in its channel (null: not pinned). */
+    pinnedAt: nullableTimestamp(),
+    pinnedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
   },
   (t) => [
     uniqueIndex('messages_channel_seq_key').on(t.channelId, t.seq),
     uniqueIndex('messages_user_client_msg_id_key').on(t.userId, t.clientMsgId),
     index('messages_user_idx').on(t.userId),
+    index('messages_channel_pinned_idx')
+      .on(t.channelId, t.pinnedAt)
+      .where(sql`${t.pinnedAt} is not null`),
+  ],
+);
+
+/** One row per user per emoji per message. */
+export const messageReactions = pgTable(
+  'message_reactions',
+  {
+    messageId: uuid()
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    emoji: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.emoji, t.userId] }),
+    index('message_reactions_user_idx').on(t.userId),
   ],
 );
