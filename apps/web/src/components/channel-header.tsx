@@ -1,5 +1,7 @@
 import type { Channel } from '../lib/api-types';
 import { ChannelName } from './channel-name';
+import { ChannelTopic } from './channel-topic';
+import { PinsButton } from './pins-panel';
 
 export function ChannelHeader({ channel }: { channel: Channel }) {
   return (
@@ -13,6 +15,8 @@ export function ChannelHeader({ channel }: { channel: Channel }) {
           {channel.isPrivate && ' · private'}
         </span>
       )}
+      <ChannelTopic channel={channel} />
+      <PinsButton channelId={channel.id} />
     </header>
   );
 }

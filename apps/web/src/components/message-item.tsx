@@ -1,13 +1,16 @@
-// One message: author and time at the start of a block, the text with the user's mentions
-// marked, and edit / delete on the user's own.
+// One message: author and time at the start of a block, the text as Markdown with the user's
+// mentions marked, its reactions, reacting and pinning, and edit / delete on the user's own.
 import { memo, useState } from 'react';
 import type { Message } from '../lib/api-types';
 import { formatTime } from '../lib/format';
-import { splitMentions } from '../lib/mentions';
 import { messageStore } from '../lib/message-store';
 import { trpc } from '../lib/trpc';
 import { Avatar } from './avatar';
 import { MessageEditor } from './message-editor';
+import { MessageMarkdown } from './message-markdown';
+import { PinButton } from './pin-button';
+import { ReactionBar } from './reaction-bar';
+import { ReactionPicker } from './reaction-picker';
 
 interface MessageItemProps {
   message: Message;
@@ -15,22 +18,6 @@ interface MessageItemProps {
   dayLabel: string | null;
   own: boolean;
   myUsername: string;
-}
-
-function MessageText({ content, myUsername }: { content: string; myUsername: string }) {
-  return (
-    <p className="message-text">
-      {splitMentions(content, myUsername).map((part, index) =>
-        part.mention ? (
-          <mark key={index} className="mention">
-            {part.text}
-          </mark>
-        ) : (
-          part.text
-        ),
-      )}
-    </p>
-  );
 }
 
 export const MessageItem = memo(function MessageItem({
@@ -80,19 +67,26 @@ export const MessageItem = memo(function MessageItem({
             <MessageEditor message={message} onDone={() => setEditing(false)} />
           ) : (
             <>
-              <MessageText content={message.content} myUsername={myUsername} />
+              <MessageMarkdown content={message.content} myUsername={myUsername} />
               {message.editedAt && <span className="message-edited">(edited)</span>}
+              <ReactionBar message={message} />
             </>
           )}
         </div>
-        {own && !message.deleted && !editing && (
+        {!message.deleted && !editing && (
           <div className="message-actions">
-            <button type="button" onClick={() => setEditing(true)}>
-              Edit
-            </button>
-            <button type="button" onClick={confirmDelete} disabled={remove.isPending}>
-              Delete
-            </button>
+            <ReactionPicker message={message} />
+            <PinButton message={message} />
+            {own && (
+              <>
+                <button type="button" onClick={() => setEditing(true)}>
+                  Edit
+                </button>
+                <button type="button" onClick={confirmDelete} disabled={remove.isPending}>
+                  Delete
+                </button>
+              </>
+            )}
           </div>
         )}
       </div>

@@ -7,11 +7,13 @@ import { presenceStore } from '../lib/presence-store';
 import { trpc } from '../lib/trpc';
 import { useUpdateChannel } from './use-channel-list';
 import { useMe } from './use-me';
+import { useApplySocialEvent } from './use-social-events';
 
 export function useLiveEvents() {
   const me = useMe();
   const utils = trpc.useUtils();
   const updateChannel = useUpdateChannel();
+  const applySocial = useApplySocialEvent();
 
   const apply = (event: LiveEvent) => {
     switch (event.type) {
@@ -35,9 +37,13 @@ export function useLiveEvents() {
         if (event.userId === me.id)
           updateChannel(event.channelId, (channel) => afterRead(channel, event.seq));
         return;
-      case 'typing':
       case 'reaction':
-        return; // typing has its own subscription; reactions are not shown
+      case 'pin':
+      case 'channel_updated':
+        applySocial(event);
+        return;
+      case 'typing':
+        return; // typing has its own subscription
     }
   };
 
