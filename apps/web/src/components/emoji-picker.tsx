@@ -4,12 +4,19 @@ import { EmojiPicker as Picker } from 'frimousse';
 
 export const emojibaseUrl = '/emojibase';
 
+/**
+ * Emoji up to this version are offered. Set, rather than detected from the browser's fonts: a
+ * machine without a colour emoji font (a headless CI browser) would otherwise be offered none.
+ */
+const emojiVersion = 15;
+
 export default function EmojiPicker({ onSelect }: { onSelect: (emoji: string) => void }) {
   return (
     <Picker.Root
       className="emoji-picker"
       locale="en"
       emojibaseUrl={emojibaseUrl}
+      emojiVersion={emojiVersion}
       onEmojiSelect={({ emoji }) => onSelect(emoji)}
     >
       <Picker.Search className="emoji-search" aria-label="Search emoji" autoFocus />
