@@ -1,6 +1,6 @@
 // Reactions, pins, topics and Markdown in the web client, end to end: two people in two browser
 // contexts on the built server and client.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request, startServer, type StartedServer } from '@chat/server/testing';
@@ -91,11 +91,15 @@ describe('reactions, pins, topics and Markdown in the web client', () => {
     await row.hover();
     await row.getByRole('button', { name: 'Add reaction' }).click();
     await ada.getByRole('searchbox', { name: 'Search emoji' }).fill('thumbs up');
-    // (frimousse also renders a hidden emoji to measure rows: pick the visible one by its name)
-    await ada
-      .getByRole('dialog', { name: 'Choose an emoji' })
-      .getByLabel('thumbs up', { exact: true })
-      .click();
+    // (frimousse also renders a hidden emoji to measure rows: pick the cell of the grid)
+    const picker = ada.getByRole('dialog', { name: 'Choose an emoji' });
+    await picker
+      .getByRole('gridcell', { name: '👍', exact: true })
+      .click({ timeout: 15_000 })
+      .catch(async (error: unknown) => {
+        await writeFile(join(tmpdir(), 'picker.html'), await picker.innerHTML());
+        throw error;
+      });
     await row.getByRole('button', { name: /^👍 1, reacted by you$/ }).waitFor();
 
     // Ben sees it live with who reacted, and adds his own by clicking the chip
