@@ -101,7 +101,7 @@ describe('reactions, pins, topics and Markdown in the web client', () => {
         await writeFile(join(tmpdir(), 'picker.html'), await picker.innerHTML());
         throw error;
       });
-    await row.getByRole('button', { name: /^👍 1, reacted by you$/ }).waitFor();
+    await row.getByRole('button', { name: /1, reacted by you$/ }).waitFor();
 
     // Ben sees it live with who reacted, and adds his own by clicking the chip
     const benRow = messageRow(ben, 'Ship');
