@@ -105,11 +105,11 @@ describe('reactions, pins, topics and Markdown in the web client', () => {
 
     // Ben sees it live with who reacted, and adds his own by clicking the chip
     const benRow = messageRow(ben, 'Ship');
-    const chip = benRow.getByRole('button', { name: /^👍 1, reacted by Ada$/i });
+    const chip = benRow.getByRole('button', { name: /1, reacted by ada$/i });
     await chip.waitFor();
     await chip.click();
-    await benRow.getByRole('button', { name: /^👍 2, reacted by/ }).waitFor();
-    await row.getByRole('button', { name: /^👍 2, reacted by you, ben$/i }).waitFor();
+    await benRow.getByRole('button', { name: /2, reacted by/ }).waitFor();
+    await row.getByRole('button', { name: /2, reacted by you, ben$/i }).waitFor();
 
     // Ben pins the message; Ada finds it in the pins
     await benRow.hover();
