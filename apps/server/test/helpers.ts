@@ -126,6 +126,7 @@ export const channelKeys = [
   'lastSeq',
   'memberCount',
   'name',
+  'topic',
 ];
 export const memberChannelKeys = [
   ...channelKeys,
@@ -145,6 +146,7 @@ export const messageKeys = [
   'id',
   'lastReplyAt',
   'parentId',
+  'pinnedAt',
   'reactions',
   'replyCount',
   'replyUserIds',

@@ -3,6 +3,7 @@ import { channelsRouter } from './router/channels.js';
 import { accessTokensRouter, webhooksRouter } from './router/integrations.js';
 import { messagesRouter } from './router/messages.js';
 import { realtimeRouter } from './router/realtime.js';
+import { pinsRouter, reactionsRouter } from './router/social.js';
 import { usersRouter } from './router/users.js';
 import { createTRPCRouter } from './trpc.js';
 
@@ -14,6 +15,8 @@ export const appRouter = createTRPCRouter({
   realtime: realtimeRouter,
   accessTokens: accessTokensRouter,
   webhooks: webhooksRouter,
+  reactions: reactionsRouter,
+  pins: pinsRouter,
 });
 
 export type AppRouter = typeof appRouter;

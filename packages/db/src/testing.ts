@@ -1,8 +1,12 @@
 // Fresh databases for tests: an in-memory PGlite, or a uniquely named database on the
 // Postgres server of DATABASE_URL, created, migrated and dropped after.
 import { randomBytes } from 'node:crypto';
+import type { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { openDatabase, type DatabaseHandle } from './client.js';
+import { openDatabase, type Database, type DatabaseHandle } from './client.js';
+import * as schema from './schema/index.js';
 import { migrateDatabase } from './migrate.js';
 
 export type DatabaseKind = DatabaseHandle['kind'];
@@ -79,4 +83,22 @@ function uniqueDatabaseUrl() {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return { adminUrl, url: url.toString(), name };
+}
+
+/**
+ * A second Drizzle instance over the same connection(s) as `handle`, counting every statement
+ * it sends: for tests that a read takes a fixed number of queries however much it returns.
+ */
+export function countingDatabase(handle: DatabaseHandle): {
+  db: Database;
+  queries: () => number;
+} {
+  let count = 0;
+  const options = { schema, casing: 'snake_case' as const, logger: { logQuery: () => count++ } };
+  const client = (handle.db as unknown as { $client: unknown }).$client;
+  const db =
+    handle.kind === 'pglite'
+      ? drizzlePglite(client as PGlite, options)
+      : drizzlePostgres(client as postgres.Sql, options);
+  return { db: db, queries: () => count };
 }

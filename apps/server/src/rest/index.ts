@@ -9,6 +9,7 @@ import { authRoutes } from './auth.js';
 import { channelRoutes } from './channels.js';
 import { integrationRoutes } from './integrations.js';
 import { messageRoutes } from './messages.js';
+import { socialRoutes } from './social.js';
 import { userRoutes } from './users.js';
 
 export interface RestOptions {
@@ -45,5 +46,6 @@ export const restRoutes: FastifyPluginAsyncZod<RestRoutesOptions> = async (app, 
     await protectedApp.register(channelRoutes, routeOptions);
     await protectedApp.register(messageRoutes, routeOptions);
     await protectedApp.register(integrationRoutes, routeOptions);
+    await protectedApp.register(socialRoutes, routeOptions);
   });
 };

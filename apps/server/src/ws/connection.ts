@@ -255,7 +255,11 @@ export class WsConnection {
         });
         return;
       case 'reaction':
-        await reactionsService.announceReaction(deps, actor, message);
+        await reactionsService.react(deps, actor, {
+          messageId: message.messageId,
+          emoji: message.emoji,
+          op: message.op,
+        });
         return;
       case 'presence':
         await usersService.updateProfile(deps, actor, { status: message.status });

@@ -40,6 +40,9 @@ export function eventFrame(event: ClientEvent): string {
       };
     if (event.type === 'user_updated')
       return { type: 'user_updated', user: event.user, timestamp: unixSeconds() };
+    // here `channel` is the Channel object itself (API.md), not its id
+    if (event.type === 'channel_updated')
+      return { type: event.type, channel: event.channel, timestamp: unixSeconds() };
     const { channelId, ...fields } = event;
     // `seq` on join is the server's own bookkeeping
     if (event.type === 'join') delete (fields as { seq?: number }).seq;

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import type { Channel } from '../lib/api-types';
 import { ChannelName } from './channel-name';
+import { ChannelTopic } from './channel-topic';
+import { PinsButton } from './pins-panel';
 
 export function ChannelHeader({ channel, actions }: { channel: Channel; actions?: ReactNode }) {
   return (
@@ -15,6 +17,8 @@ export function ChannelHeader({ channel, actions }: { channel: Channel; actions?
         </span>
       )}
       {actions && <div className="pane-header-actions">{actions}</div>}
+      <ChannelTopic channel={channel} />
+      <PinsButton channelId={channel.id} />
     </header>
   );
 }

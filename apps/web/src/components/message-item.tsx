@@ -1,16 +1,18 @@
-// One message: author and time at the start of a block, the text with the user's mentions
-// marked, and edit / delete on the user's own.
+// One message: author and time at the start of a block, the text as Markdown with the user's
+// mentions marked, its reactions, reacting and pinning, and edit / delete on the user's own.
 import { memo, useState } from 'react';
 import { useAuthor } from '../hooks/use-user';
 import { useEditRequest } from '../lib/edit-request';
 import type { Message } from '../lib/api-types';
 import { formatTime } from '../lib/format';
-import { splitMentions } from '../lib/mentions';
 import { messageStore } from '../lib/message-store';
 import { trpc } from '../lib/trpc';
 import { Avatar } from './avatar';
-import { LinkedText } from './linked-text';
 import { MessageEditor } from './message-editor';
+import { MessageMarkdown } from './message-markdown';
+import { PinButton } from './pin-button';
+import { ReactionBar } from './reaction-bar';
+import { ReactionPicker } from './reaction-picker';
 import { ReplyInThreadButton } from './reply-in-thread-button';
 import { ThreadSummary } from './thread-summary';
 
@@ -22,22 +24,6 @@ interface MessageItemProps {
   myUsername: string;
   /** Shown in the thread pane: no thread controls of its own. */
   inThread?: boolean;
-}
-
-function MessageText({ content, myUsername }: { content: string; myUsername: string }) {
-  return (
-    <p className="message-text">
-      {splitMentions(content, myUsername).map((part, index) =>
-        part.mention ? (
-          <mark key={index} className="mention">
-            {part.text}
-          </mark>
-        ) : (
-          <LinkedText key={index} text={part.text} />
-        ),
-      )}
-    </p>
-  );
 }
 
 export const MessageItem = memo(function MessageItem({
@@ -90,14 +76,17 @@ export const MessageItem = memo(function MessageItem({
             <MessageEditor message={message} onDone={() => setEditing(false)} />
           ) : (
             <>
-              <MessageText content={message.content} myUsername={myUsername} />
+              <MessageMarkdown content={message.content} myUsername={myUsername} />
               {message.editedAt && <span className="message-edited">(edited)</span>}
+              <ReactionBar message={message} />
             </>
           )}
           {!inThread && <ThreadSummary message={message} />}
         </div>
-        {!message.deleted && !editing && (own || !inThread) && (
+        {!message.deleted && !editing && (
           <div className="message-actions">
+            <ReactionPicker message={message} />
+            <PinButton message={message} />
             {!inThread && <ReplyInThreadButton message={message} />}
             {own && (
               <>

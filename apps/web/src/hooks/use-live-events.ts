@@ -9,11 +9,13 @@ import { presenceStore } from '../lib/presence-store';
 import { trpc } from '../lib/trpc';
 import { useUpdateChannel } from './use-channel-list';
 import { useMe } from './use-me';
+import { useApplySocialEvent } from './use-social-events';
 
 export function useLiveEvents() {
   const me = useMe();
   const utils = trpc.useUtils();
   const updateChannel = useUpdateChannel();
+  const applySocial = useApplySocialEvent();
 
   const apply = (event: LiveEvent) => {
     switch (event.type) {
@@ -55,9 +57,13 @@ export function useLiveEvents() {
         if (event.user.id === me.id)
           utils.auth.me.setData(undefined, (user) => user && { ...user, ...event.user });
         return;
-      case 'typing':
       case 'reaction':
-        return; // typing has its own subscription; reactions are not shown
+      case 'pin':
+      case 'channel_updated':
+        applySocial(event);
+        return;
+      case 'typing':
+        return; // typing has its own subscription
     }
   };
 

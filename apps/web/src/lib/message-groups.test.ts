@@ -17,6 +17,7 @@ const at = (iso: string, userId: string, seq: number): Message => ({
   replyCount: 0,
   lastReplyAt: null,
   replyUserIds: [],
+  pinnedAt: null,
   reactions: [],
   attachments: [],
   webhookId: null,

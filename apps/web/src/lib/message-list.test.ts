@@ -28,6 +28,7 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     replyCount: 0,
     lastReplyAt: null,
     replyUserIds: [],
+    pinnedAt: null,
     reactions: [],
     attachments: [],
     webhookId: null,

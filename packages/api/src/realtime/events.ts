@@ -1,5 +1,5 @@
 // Events that flow from the services through the broker to every connection that may see them.
-import type { Message, User, UserStatus } from '../services/views.js';
+import type { Channel, Message, Reaction, User, UserStatus } from '../services/views.js';
 
 export type ChatEvent =
   | { type: 'message' | 'message_updated' | 'message_deleted'; channelId: string; message: Message }
@@ -15,7 +15,12 @@ export type ChatEvent =
       emoji: string;
       userId: string;
       op: 'add' | 'remove';
+      /** The message's reactions after the change. */
+      reactions: Reaction[];
     }
+  | { type: 'pin'; channelId: string; messageId: string; userId: string; op: 'add' | 'remove' }
+  /** The topic or name changed; `channel` carries no one's own counters. */
+  | { type: 'channel_updated'; channelId: string; channel: Channel }
   /**
    * To the user's own topic only: their access ended — deactivated (neither field), the login
    * `sessionId` logged out, or the personal access token `accessTokenId` revoked. Their open

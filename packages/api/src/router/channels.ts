@@ -6,7 +6,9 @@ import {
   listChannelsInput,
   listMembersInput,
   openDmInput,
+  updateChannelInput,
 } from '../schemas/index.js';
+import * as channelUpdates from '../services/channel-updates.js';
 import * as channels from '../services/channels.js';
 import { protectedProcedure } from '../trpc.js';
 
@@ -17,6 +19,10 @@ export const channelsRouter = {
   get: protectedProcedure
     .input(channelIdInput)
     .query(({ ctx, input }) => channels.getChannel(ctx.deps, ctx.actor, input.channelId)),
+  /** Topic (any member) and name (the creator). */
+  update: protectedProcedure
+    .input(updateChannelInput)
+    .mutation(({ ctx, input }) => channelUpdates.updateChannel(ctx.deps, ctx.actor, input)),
   create: protectedProcedure
     .input(createChannelInput)
     .mutation(({ ctx, input }) => channels.createChannel(ctx.deps, ctx.actor, input)),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { pageQuery, text, uuid } from './common.js';
+import { pageQuery, uuid } from './common.js';
+import { channelName } from './social.js';
 
 export const channelIdInput = z.object({ channelId: uuid });
 
 export const createChannelInput = z.object({
-  name: text().trim().min(1).max(80),
+  name: channelName,
   isPrivate: z.boolean().default(false),
   memberIds: z.array(uuid).max(100).default([]),
 });

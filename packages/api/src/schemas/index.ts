@@ -5,4 +5,5 @@ export * from './channels.js';
 export * from './messages.js';
 export * from './realtime.js';
 export * from './integrations.js';
+export * from './social.js';
 export * from './objects.js';

@@ -36,6 +36,7 @@ export const channel = z
     name: z.string().nullable(),
     kind: z.enum(['channel', 'dm']),
     isPrivate: z.boolean(),
+    topic: z.string().nullable(),
     createdBy: id.nullable(),
     createdAt: time,
     memberCount: z.number().int(),
@@ -83,6 +84,7 @@ export const message = z
     replyCount: z.number().int(),
     lastReplyAt: time.nullable(),
     replyUserIds: z.array(id),
+    pinnedAt: time.nullable(),
     reactions: z.array(reaction),
     attachments: z.array(attachment),
     /** The incoming webhook that posted it (then `username` is the name it posted under). */
@@ -114,6 +116,7 @@ export const userResult = z.object({ user });
 export const ownUserResult = z.object({ user: ownUser });
 export const channelResult = z.object({ channel });
 export const messageResult = z.object({ message });
+export const messageList = z.object({ items: z.array(message) }).meta({ id: 'MessageList' });
 export const lastReadSeqResult = z.object({ lastReadSeq: z.number().int() });
 
 /** API.md's error body, on every status it is sent with. */

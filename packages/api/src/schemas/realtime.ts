@@ -2,15 +2,9 @@
 // realtime tRPC procedures.
 import { z } from 'zod';
 import { userStatus } from './auth.js';
-import { seq, text, uuid } from './common.js';
+import { seq, uuid } from './common.js';
 import { clientMsgId, messageContent, sendMessageBody } from './messages.js';
-
-export const reactionInput = z.object({
-  messageId: uuid,
-  emoji: text().min(1).max(32),
-  op: z.enum(['add', 'remove']),
-});
-export type ReactionInput = z.infer<typeof reactionInput>;
+import { reactionInput } from './social.js';
 
 /**
  * Resume cursors by channel id. A `__proto__` key would vanish as the record is built (and the

@@ -68,6 +68,7 @@ export function toChannel(row: ChannelViewRow): Channel {
     name: channel.name,
     kind: channel.kind,
     isPrivate: channel.isPrivate,
+    topic: channel.topic,
     createdBy: channel.createdBy,
     createdAt: iso(channel.createdAt),
     memberCount: row.memberCount,

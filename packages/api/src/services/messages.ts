@@ -7,6 +7,7 @@ import { memberChannel, visibleChannel } from './access.js';
 import type { SendInput } from './send-batch.js';
 import { threadRootOf } from './thread-roots.js';
 import type { Actor, ServiceDeps } from './deps.js';
+import { withExtras, withExtrasOne } from './message-extras.js';
 import { iso, isoOrNull, type Message } from './views.js';
 
 const { channels, channelMembers, messages, users } = schema;
@@ -16,7 +17,7 @@ const messageColumns = {
   username: users.username,
 };
 
-type MessageRow = { message: typeof messages.$inferSelect; username: string };
+export type MessageRow = { message: typeof messages.$inferSelect; username: string };
 
 export function toMessage({ message, username }: MessageRow): Message {
   const deleted = message.deletedAt !== null;
@@ -35,6 +36,7 @@ export function toMessage({ message, username }: MessageRow): Message {
     replyCount: message.replyCount,
     lastReplyAt: isoOrNull(message.lastReplyAt),
     replyUserIds: message.replyUserIds,
+    pinnedAt: isoOrNull(message.pinnedAt),
     reactions: [],
     attachments: [],
     webhookId: message.webhookId,
@@ -52,7 +54,7 @@ export function selectMessages(q: Queryable) {
 
 export async function findMessage(q: Queryable, where: SQL): Promise<Message | undefined> {
   const [row] = await selectMessages(q).where(where);
-  return row && toMessage(row);
+  return row && withExtrasOne(q, toMessage(row));
 }
 
 export type { WebhookAuthor } from './send-batch.js';
@@ -145,7 +147,7 @@ export async function readHistory(q: Queryable, input: HistoryInput): Promise<Hi
     .orderBy(forward ? asc(messages.seq) : desc(messages.seq))
     .limit(input.limit + 1);
   const hasMore = rows.length > input.limit;
-  const page = rows.slice(0, input.limit).map(toMessage);
+  const page = await withExtras(q, rows.slice(0, input.limit).map(toMessage));
   return { items: forward ? page : page.reverse(), hasMore };
 }
 

@@ -1,28 +1,102 @@
-// Reactions are announced to the channel's members; storing them comes with their own feature.
-import { schema } from '@chat/db';
-import { eq } from 'drizzle-orm';
-import { notFound } from '../errors.js';
-import type { ReactionInput } from '../schemas/index.js';
-import { memberChannel } from './access.js';
+// Reactions: one row per user per emoji per message. Adding and removing are idempotent; the
+// channel's members hear of a change, with the message's reactions as they are after it.
+import { schema, type Queryable } from '@chat/db';
+import { and, countDistinct, eq, sql } from 'drizzle-orm';
+import { AppError, badRequest, forbidden, notFound } from '../errors.js';
+import { reactionLimits, type ReactionInput } from '../schemas/index.js';
+import { visibleChannel } from './access.js';
 import type { Actor, ServiceDeps } from './deps.js';
+import { reactionsByMessage } from './message-extras.js';
+import { findMessage } from './messages.js';
+import type { Message } from './views.js';
 
-export async function announceReaction(deps: ServiceDeps, actor: Actor, input: ReactionInput) {
-  const [message] = await deps.db
-    .select({ channelId: schema.messages.channelId })
-    .from(schema.messages)
-    .where(eq(schema.messages.id, input.messageId));
-  if (!message) throw notFound('Message');
-  try {
-    await memberChannel(deps.db, actor, message.channelId);
-  } catch {
-    throw notFound('Message');
-  }
-  await deps.events.publish({
-    type: 'reaction',
-    channelId: message.channelId,
-    messageId: input.messageId,
-    emoji: input.emoji,
-    userId: actor.userId,
-    op: input.op,
+const { messages, messageReactions } = schema;
+
+/**
+ * The message if the actor is a member of its channel and it is not deleted: NOT_FOUND for a
+ * message the actor cannot see, FORBIDDEN in a public channel they have not joined.
+ */
+export async function memberMessage(
+  q: Queryable,
+  actor: Actor,
+  messageId: string,
+): Promise<Message> {
+  const message = await findMessage(q, eq(messages.id, messageId));
+  if (!message || message.deleted) throw notFound('Message');
+  const access = await visibleChannel(q, actor, message.channelId).catch((error: unknown) => {
+    throw error instanceof AppError && error.code === 'NOT_FOUND' ? notFound('Message') : error;
   });
+  if (!access.isMember) throw forbidden('Join the channel first');
+  return message;
+}
+
+/** Adds or removes the actor's reaction; answers the message with its reactions after that. */
+export async function react(
+  deps: ServiceDeps,
+  actor: Actor,
+  input: ReactionInput,
+): Promise<Message> {
+  const message = await memberMessage(deps.db, actor, input.messageId);
+  const { changed, reactions } = await deps.db.transaction(async (tx) => {
+    // The message's row lock orders concurrent changes, so the limit holds and each change
+    // reads the reactions it leaves behind.
+    const [locked] = await tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.id, input.messageId), sql`${messages.deletedAt} is null`))
+      .for('update');
+    if (!locked) throw notFound('Message');
+    const changed =
+      input.op === 'add'
+        ? await addReaction(tx, actor, input)
+        : await removeReaction(tx, actor, input);
+    const after = await reactionsByMessage(tx, [input.messageId]);
+    return { changed, reactions: after.get(input.messageId) ?? [] };
+  });
+  if (changed)
+    await deps.events.publish({
+      type: 'reaction',
+      channelId: message.channelId,
+      messageId: message.id,
+      emoji: input.emoji,
+      userId: actor.userId,
+      op: input.op,
+      reactions,
+    });
+  return { ...message, reactions };
+}
+
+async function addReaction(q: Queryable, actor: Actor, input: ReactionInput): Promise<boolean> {
+  const [existing] = await q
+    .select({
+      distinct: countDistinct(messageReactions.emoji),
+      used: sql<boolean>`bool_or(${messageReactions.emoji} = ${input.emoji})`,
+    })
+    .from(messageReactions)
+    .where(eq(messageReactions.messageId, input.messageId));
+  if (!existing?.used && (existing?.distinct ?? 0) >= reactionLimits.distinctPerMessage)
+    throw badRequest(
+      `A message has at most ${reactionLimits.distinctPerMessage} different reactions`,
+      [{ path: 'emoji', message: 'is one emoji too many for this message' }],
+    );
+  const inserted = await q
+    .insert(messageReactions)
+    .values({ messageId: input.messageId, userId: actor.userId, emoji: input.emoji })
+    .onConflictDoNothing()
+    .returning({ emoji: messageReactions.emoji });
+  return inserted.length > 0;
+}
+
+async function removeReaction(q: Queryable, actor: Actor, input: ReactionInput): Promise<boolean> {
+  const removed = await q
+    .delete(messageReactions)
+    .where(
+      and(
+        eq(messageReactions.messageId, input.messageId),
+        eq(messageReactions.userId, actor.userId),
+        eq(messageReactions.emoji, input.emoji),
+      ),
+    )
+    .returning({ emoji: messageReactions.emoji });
+  return removed.length > 0;
 }

@@ -210,6 +210,7 @@ function newMessage(
     replyCount: 0,
     lastReplyAt: null,
     replyUserIds: [],
+    pinnedAt: null,
     reactions: [],
     attachments: [],
     webhookId: row.webhookId,

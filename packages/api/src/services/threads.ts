@@ -5,6 +5,7 @@ import { and, asc, eq, gt } from 'drizzle-orm';
 import { notFound } from '../errors.js';
 import type { ThreadInput } from '../schemas/index.js';
 import type { Actor, ServiceDeps } from './deps.js';
+import { withExtras } from './message-extras.js';
 import { findMessage, selectMessages, toMessage, visibleMessage } from './messages.js';
 import type { Message } from './views.js';
 
@@ -35,7 +36,7 @@ export async function thread(deps: ServiceDeps, actor: Actor, input: ThreadInput
     .limit(input.limit + 1);
   return {
     root,
-    items: rows.slice(0, input.limit).map(toMessage),
+    items: await withExtras(deps.db, rows.slice(0, input.limit).map(toMessage)),
     hasMore: rows.length > input.limit,
   };
 }

@@ -26,6 +26,7 @@ export interface Channel {
   name: string | null;
   kind: 'channel' | 'dm';
   isPrivate: boolean;
+  topic: string | null;
   createdBy: string | null;
   createdAt: string;
   memberCount: number;
@@ -67,6 +68,8 @@ export interface Message {
   replyCount: number;
   lastReplyAt: string | null;
   replyUserIds: string[];
+  /** When it was pinned in its channel (null: not pinned). */
+  pinnedAt: string | null;
   reactions: Reaction[];
   attachments: Attachment[];
   /** The incoming webhook that posted it (then `username` is the name it posted under). */

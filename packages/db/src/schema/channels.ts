@@ -17,6 +17,8 @@ export const channels = pgTable(
     id: id(),
     /** null for direct messages */
     name: text(),
+    /** What the channel is for, set by any member (null: none). */
+    topic: text(),
     kind: text({ enum: ['channel', 'dm'] })
       .notNull()
       .default('channel'),

@@ -4,6 +4,7 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
   text,
   uniqueIndex,
   uuid,
@@ -46,6 +47,9 @@ export const messages = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::uuid[]`),
+    /** When a member pinned it in its channel (null: not pinned). */
+    pinnedAt: nullableTimestamp(),
+    pinnedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
   },
   (t) => [
     uniqueIndex('messages_channel_seq_key').on(t.channelId, t.seq),
@@ -58,5 +62,27 @@ export const messages = pgTable(
     index('messages_channel_top_level_idx')
       .on(t.channelId, t.seq)
       .where(sql`${t.parentId} is null`),
+    index('messages_channel_pinned_idx')
+      .on(t.channelId, t.pinnedAt)
+      .where(sql`${t.pinnedAt} is not null`),
+  ],
+);
+
+/** One row per user per emoji per message. */
+export const messageReactions = pgTable(
+  'message_reactions',
+  {
+    messageId: uuid()
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    emoji: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.emoji, t.userId] }),
+    index('message_reactions_user_idx').on(t.userId),
   ],
 );
