@@ -11,6 +11,8 @@ import {
   RealtimeHub,
   RedisBroker,
   RedisPresence,
+  DiskStorage,
+  S3Storage,
   serviceUnavailable,
   tokenConfig,
   TypingThrottle,
@@ -53,7 +55,7 @@ export interface RuntimeOptions {
   /** Where a store going down or coming back is told (a pino warning by default). */
   notice?: (message: string) => void;
   /** Timings of the realtime hub (tests shorten them). */
-  realtime?: ConstructorParameters<typeof RealtimeHub>[2];
+  realtime?: ConstructorParameters<typeof RealtimeHub>[1];
 }
 
 export async function createRuntime(
@@ -83,6 +85,7 @@ export async function createRuntime(
       config.jwtSecret ?? embeddedJwtSecret(config.dataDir),
       options.tokenOverrides,
     );
+    const fileUrls = { secret: tokens.secret, ttlSeconds: 3600 };
     const deps: ServiceDeps = {
       db: database.db,
       tokens,
@@ -95,7 +98,14 @@ export async function createRuntime(
       },
       presence,
       typing: new TypingThrottle(),
-      realtime: new RealtimeHub(database.db, broker, options.realtime),
+      realtime: new RealtimeHub({ db: database.db, broker, fileUrls }, options.realtime),
+      files: {
+        storage: config.s3
+          ? new S3Storage(config.s3)
+          : new DiskStorage(join(config.dataDir, 'files')),
+        maxUploadBytes: config.maxUploadBytes,
+        urls: fileUrls,
+      },
     };
     // Users of a crashed instance go offline: one live instance hears of each and tells.
     presence.onUsersOffline(
@@ -144,6 +154,7 @@ export async function createRuntime(
       close: async () => {
         for (const breaker of breakers) breaker.stop();
         await presence.close();
+        deps.files.storage.close();
         await events.broker.close();
         await redis?.quit().catch(() => redis.disconnect());
         if (ownsDatabase) await database.close();

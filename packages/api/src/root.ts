@@ -3,6 +3,7 @@ import { channelsRouter } from './router/channels.js';
 import { accessTokensRouter, webhooksRouter } from './router/integrations.js';
 import { messagesRouter } from './router/messages.js';
 import { realtimeRouter } from './router/realtime.js';
+import { searchRouter } from './router/search.js';
 import { usersRouter } from './router/users.js';
 import { createTRPCRouter } from './trpc.js';
 
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   channels: channelsRouter,
   messages: messagesRouter,
   realtime: realtimeRouter,
+  search: searchRouter,
   accessTokens: accessTokensRouter,
   webhooks: webhooksRouter,
 });

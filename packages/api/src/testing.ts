@@ -1,4 +1,7 @@
 // Fixtures for tests of the services and of every transport built on them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '@chat/db/testing';
 import { EventBus } from './realtime/event-bus.js';
 import type { ChatEvent } from './realtime/events.js';
@@ -9,7 +12,9 @@ import * as auth from './services/auth.js';
 import * as channels from './services/channels.js';
 import type { Actor, ServiceDeps } from './services/deps.js';
 import * as messages from './services/messages.js';
+import { defaultMaxUploadBytes } from './services/files.js';
 import { tokenConfig } from './services/tokens.js';
+import { DiskStorage } from './storage/disk-storage.js';
 import { TypingThrottle } from './services/typing.js';
 
 export { testDatabaseKinds, type DatabaseKind } from '@chat/db/testing';
@@ -22,6 +27,8 @@ export interface TestDeps extends ServiceDeps {
   published: ChatEvent[];
   /** The full store, so that tests can connect users (`presence.connect(userId, connectionId)`). */
   presence: PresenceStore;
+  /** The folder the disk storage of uploads writes to (removed by dispose). */
+  filesDir: string;
   dispose(): Promise<void>;
 }
 
@@ -30,9 +37,12 @@ export async function createTestDeps(kind: DatabaseKind): Promise<TestDeps> {
   const broker = new InProcessBroker();
   const bus = new EventBus(broker);
   const published: ChatEvent[] = [];
+  const tokens = tokenConfig(testJwtSecret);
+  const fileUrls = { secret: tokens.secret, ttlSeconds: 3600 };
+  const filesDir = mkdtempSync(join(tmpdir(), 'chat-files-'));
   return {
     db: database.db,
-    tokens: tokenConfig(testJwtSecret),
+    tokens,
     events: {
       publish: async (event) => {
         published.push(event);
@@ -41,10 +51,19 @@ export async function createTestDeps(kind: DatabaseKind): Promise<TestDeps> {
     },
     presence: new InMemoryPresence(),
     typing: new TypingThrottle(),
-    realtime: new RealtimeHub(database.db, broker, { gapWaitMs: 50 }),
+    realtime: new RealtimeHub({ db: database.db, broker, fileUrls }, { gapWaitMs: 50 }),
+    files: {
+      storage: new DiskStorage(filesDir),
+      maxUploadBytes: defaultMaxUploadBytes,
+      urls: fileUrls,
+    },
+    filesDir,
     database,
     published,
-    dispose: () => database.dispose(),
+    dispose: async () => {
+      await database.dispose();
+      rmSync(filesDir, { recursive: true, force: true });
+    },
   };
 }
 

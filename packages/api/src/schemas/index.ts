@@ -6,3 +6,4 @@ export * from './messages.js';
 export * from './realtime.js';
 export * from './integrations.js';
 export * from './objects.js';
+export * from './search.js';

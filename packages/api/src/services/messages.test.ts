@@ -64,7 +64,7 @@ describe.each(testDatabaseKinds())('messages service on %s', (kind) => {
       });
     });
 
-    it('refuses attachments, which have no storage yet, without writing or numbering anything', async () => {
+    it('refuses an attachment that is no upload of the sender, without writing or numbering anything', async () => {
       const channel = await createChannel(deps, alice);
       await expect(
         messages.sendMessage(deps, alice, {

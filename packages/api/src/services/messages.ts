@@ -1,5 +1,5 @@
 import { schema, isUniqueViolation, type Queryable } from '@chat/db';
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, lt, sql, type SQL } from 'drizzle-orm';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import type {
   EditMessageInput,
@@ -8,19 +8,32 @@ import type {
   SendMessageInput,
 } from '../schemas/index.js';
 import { memberChannel, visibleChannel } from './access.js';
+import {
+  checkAttachments,
+  claimAttachments,
+  toAttachment,
+  withAttachments,
+} from './attachments.js';
 import type { Actor, ServiceDeps } from './deps.js';
+import type { FileUrlConfig } from './file-urls.js';
 import { iso, isoOrNull, type Message } from './views.js';
 
 const { channels, channelMembers, messages, users } = schema;
 
-const messageColumns = {
-  message: messages,
+// Every column but the search vector, which only search reads (and in SQL).
+const { searchVector: _searchVector, ...messageFields } = getTableColumns(messages);
+
+export const messageColumns = {
+  message: messageFields,
   username: users.username,
 };
 
-type MessageRow = { message: typeof messages.$inferSelect; username: string };
+type MessageRow = {
+  message: Omit<typeof messages.$inferSelect, 'searchVector'>;
+  username: string;
+};
 
-function toMessage({ message, username }: MessageRow): Message {
+export function toMessage({ message, username }: MessageRow): Message {
   const deleted = message.deletedAt !== null;
   return {
     id: message.id,
@@ -40,7 +53,7 @@ function toMessage({ message, username }: MessageRow): Message {
   };
 }
 
-function selectMessages(q: Queryable) {
+export function selectMessages(q: Queryable) {
   return q
     .select(messageColumns)
     .from(messages)
@@ -48,9 +61,15 @@ function selectMessages(q: Queryable) {
     .$dynamic();
 }
 
-async function findMessage(q: Queryable, where: SQL): Promise<Message | undefined> {
+async function findMessage(
+  q: Queryable,
+  urls: FileUrlConfig,
+  where: SQL,
+): Promise<Message | undefined> {
   const [row] = await selectMessages(q).where(where);
-  return row && toMessage(row);
+  if (!row) return undefined;
+  const [message] = await withAttachments(q, urls, [toMessage(row)]);
+  return message;
 }
 
 const isMemberOf = (channelId: string, actor: Actor) =>
@@ -81,9 +100,15 @@ export async function sendMessage(
   // `webhook` is set only by the webhook service: no transport's schema lets a client send it
   input: SendMessageInput & { webhook?: WebhookAuthor },
 ): Promise<SendResult> {
-  if (input.attachmentIds?.length) throw badRequest('Attachments are not supported yet');
-  const previous = await findByClientMsgId(deps.db, actor, input.clientMsgId);
+  const attachmentIds = input.attachmentIds ?? [];
+  if (input.content === '' && attachmentIds.length === 0) {
+    throw badRequest('Invalid input', [
+      { path: 'content', message: 'must not be empty (unless the message has attachments)' },
+    ]);
+  }
+  const previous = await findByClientMsgId(deps, actor, input.clientMsgId);
   if (previous) return answerRetry(deps, previous);
+  await checkAttachments(deps.db, actor, attachmentIds);
   let message: Message;
   try {
     message = await deps.db.transaction(async (tx) => {
@@ -109,8 +134,11 @@ export async function sendMessage(
           authorName: input.webhook?.name ?? null,
           authorIconUrl: input.webhook?.iconUrl ?? null,
         })
-        .returning();
+        .returning(messageFields);
       if (!row) throw new Error('insert returned no row');
+      const claimed = await claimAttachments(tx, [
+        { messageId: row.id, uploaderId: actor.userId, fileIds: attachmentIds },
+      ]);
       // What you wrote yourself is read (what a webhook of yours posted is news to you too).
       if (!input.webhook)
         await tx
@@ -122,12 +150,15 @@ export async function sendMessage(
               eq(channelMembers.userId, actor.userId),
             ),
           );
-      return toMessage({ message: row, username: actor.username });
+      const attachments = (claimed.get(row.id) ?? []).map((file) =>
+        toAttachment(deps.files.urls, file),
+      );
+      return { ...toMessage({ message: row, username: actor.username }), attachments };
     });
   } catch (error) {
     // Another request with the same clientMsgId committed first: answer with its message.
     const winner =
-      isUniqueViolation(error) && (await findByClientMsgId(deps.db, actor, input.clientMsgId));
+      isUniqueViolation(error) && (await findByClientMsgId(deps, actor, input.clientMsgId));
     if (winner) return answerRetry(deps, winner);
     throw error;
   }
@@ -148,10 +179,11 @@ async function answerRetry(deps: ServiceDeps, message: Message): Promise<SendRes
   return { message, created: false };
 }
 
-function findByClientMsgId(q: Queryable, actor: Actor, clientMsgId: string | undefined) {
+function findByClientMsgId(deps: ServiceDeps, actor: Actor, clientMsgId: string | undefined) {
   if (clientMsgId === undefined) return Promise.resolve(undefined);
   return findMessage(
-    q,
+    deps.db,
+    deps.files.urls,
     and(eq(messages.userId, actor.userId), eq(messages.clientMsgId, clientMsgId)) as SQL,
   );
 }
@@ -172,7 +204,7 @@ export async function history(
   input: HistoryInput,
 ): Promise<History> {
   await visibleChannel(deps.db, actor, input.channelId);
-  return readHistory(deps.db, input);
+  return readHistory(deps.db, deps.files.urls, input);
 }
 
 /** The seq of the newest message of a channel (0 for none yet). */
@@ -184,7 +216,11 @@ export async function channelLastSeq(q: Queryable, channelId: string): Promise<n
   return row?.lastSeq ?? 0;
 }
 
-export async function readHistory(q: Queryable, input: HistoryInput): Promise<History> {
+export async function readHistory(
+  q: Queryable,
+  urls: FileUrlConfig,
+  input: HistoryInput,
+): Promise<History> {
   const inChannel = eq(messages.channelId, input.channelId);
   const forward = input.after !== undefined;
   const where = forward
@@ -197,13 +233,13 @@ export async function readHistory(q: Queryable, input: HistoryInput): Promise<Hi
     .orderBy(forward ? asc(messages.seq) : desc(messages.seq))
     .limit(input.limit + 1);
   const hasMore = rows.length > input.limit;
-  const page = rows.slice(0, input.limit).map(toMessage);
+  const page = await withAttachments(q, urls, rows.slice(0, input.limit).map(toMessage));
   return { items: forward ? page : page.reverse(), hasMore };
 }
 
 /** The message if the actor can see its channel; NOT_FOUND otherwise. */
 async function visibleMessage(deps: ServiceDeps, actor: Actor, messageId: string) {
-  const message = await findMessage(deps.db, eq(messages.id, messageId));
+  const message = await findMessage(deps.db, deps.files.urls, eq(messages.id, messageId));
   if (!message) throw notFound('Message');
   try {
     const access = await visibleChannel(deps.db, actor, message.channelId);
@@ -225,7 +261,7 @@ export async function editMessage(
     .update(messages)
     .set({ content: input.content, editedAt: sql`now()` })
     .where(eq(messages.id, input.messageId));
-  const updated = await findMessage(deps.db, eq(messages.id, input.messageId));
+  const updated = await findMessage(deps.db, deps.files.urls, eq(messages.id, input.messageId));
   if (!updated) throw notFound('Message');
   await deps.events.publish({
     type: 'message_updated',
@@ -254,7 +290,7 @@ export async function deleteMessage(
     .update(messages)
     .set({ content: '', deletedAt: sql`now()` })
     .where(eq(messages.id, messageId));
-  const deleted = await findMessage(deps.db, eq(messages.id, messageId));
+  const deleted = await findMessage(deps.db, deps.files.urls, eq(messages.id, messageId));
   if (deleted)
     await deps.events.publish({
       type: 'message_deleted',

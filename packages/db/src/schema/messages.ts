@@ -1,8 +1,11 @@
-import { bigint, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, customType, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, nullableTimestamp } from './columns.js';
 import { channels } from './channels.js';
 import { webhooks } from './integrations.js';
 import { users } from './users.js';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 export const messages = pgTable(
   'messages',
@@ -26,10 +29,15 @@ export const messages = pgTable(
     authorName: text(),
     /** The avatar a webhook message asked for (`icon_url`). */
     authorIconUrl: text(),
+    /** The content's words for full-text search (English stemming), kept by Postgres itself. */
+    searchVector: tsvector()
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', content)`),
   },
   (t) => [
     uniqueIndex('messages_channel_seq_key').on(t.channelId, t.seq),
     uniqueIndex('messages_user_client_msg_id_key').on(t.userId, t.clientMsgId),
     index('messages_user_idx').on(t.userId),
+    index('messages_search_idx').using('gin', t.searchVector),
   ],
 );
