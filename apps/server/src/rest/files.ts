@@ -1,6 +1,7 @@
 // Uploads (multipart, streamed to the file storage) and downloads (a signed URL or a token).
 import multipart from '@fastify/multipart';
 import {
+  AppError,
   authenticateBearer,
   badRequest,
   bearerToken,
@@ -14,6 +15,13 @@ import type { RestOptions } from './index.js';
 import { described, errors } from './openapi.js';
 
 const tags = ['files'];
+
+/** A body busboy could not read (cut short, no boundary…) is the client's fault: 400. */
+function malformed(error: unknown): unknown {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (error instanceof AppError || (typeof status === 'number' && status < 500)) return error;
+  return badRequest('Malformed multipart/form-data body');
+}
 
 /** POST /files, behind `authenticate` (an upload counts as a write). */
 export const fileUploadRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { deps }) => {
@@ -39,16 +47,25 @@ export const fileUploadRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, 
       },
     },
     async (request, reply) => {
-      const part = await request.file();
+      const part = await request.file().catch((error: unknown) => {
+        throw malformed(error);
+      });
       if (!part || part.fieldname !== 'file') {
         throw badRequest('Invalid upload', [
           { path: 'file', message: 'send the file as a multipart/form-data part named "file"' },
         ]);
       }
-      const file = await filesService.uploadFile(deps, actorOf(request), {
-        name: part.filename,
-        body: part.file,
-      });
+      let partError: unknown;
+      part.file.once('error', (error) => (partError = error));
+      const file = await filesService
+        .uploadFile(deps, actorOf(request), { name: part.filename, body: part.file })
+        .catch((error: unknown) => {
+          // The rest of a refused body (a 413's megabytes) is not worth reading: the connection
+          // closes after the answer.
+          void reply.header('connection', 'close');
+          // the body's own failure (cut short) is a bad request; the storage's is not
+          throw error === partError ? malformed(error) : error;
+        });
       return reply.status(201).send({ file });
     },
   );
