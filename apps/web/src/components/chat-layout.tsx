@@ -6,6 +6,7 @@ import { sidebarSections } from '../lib/channel-list';
 import { channelPath, navigate, parseRoute, usePathname } from '../lib/route';
 import { ChannelFeeds } from './channel-feeds';
 import { MessagePane } from './message-pane';
+import { JumpToMessage, SearchBox } from './search-box';
 import { Sidebar } from './sidebar';
 
 export function ChatLayout() {
@@ -26,6 +27,8 @@ export function ChatLayout() {
     <div className="app">
       <Sidebar activeChannelId={activeChannelId} />
       <main className="main">
+        <SearchBox />
+        <JumpToMessage />
         {activeChannelId ? (
           <MessagePane key={activeChannelId} channelId={activeChannelId} />
         ) : (

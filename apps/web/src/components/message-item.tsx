@@ -6,6 +6,7 @@ import { formatTime } from '../lib/format';
 import { splitMentions } from '../lib/mentions';
 import { messageStore } from '../lib/message-store';
 import { trpc } from '../lib/trpc';
+import { AttachmentList } from './attachment-list';
 import { Avatar } from './avatar';
 import { MessageEditor } from './message-editor';
 
@@ -51,7 +52,10 @@ export const MessageItem = memo(function MessageItem({
   };
 
   return (
-    <li className={`message ${startsGroup ? 'message-first' : ''} ${own ? 'message-own' : ''}`}>
+    <li
+      id={`message-${message.id}`}
+      className={`message ${startsGroup ? 'message-first' : ''} ${own ? 'message-own' : ''}`}
+    >
       {dayLabel && (
         <div className="day-divider" role="separator">
           <span>{dayLabel}</span>
@@ -80,8 +84,9 @@ export const MessageItem = memo(function MessageItem({
             <MessageEditor message={message} onDone={() => setEditing(false)} />
           ) : (
             <>
-              <MessageText content={message.content} myUsername={myUsername} />
+              {message.content && <MessageText content={message.content} myUsername={myUsername} />}
               {message.editedAt && <span className="message-edited">(edited)</span>}
+              <AttachmentList attachments={message.attachments} />
             </>
           )}
         </div>

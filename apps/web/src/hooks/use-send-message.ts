@@ -7,14 +7,14 @@ import { trpc } from '../lib/trpc';
 export function useSendMessage(channelId: string) {
   const utils = trpc.useUtils();
   return useCallback(
-    (content: string, clientMsgId: string = crypto.randomUUID()) => {
+    (content: string, clientMsgId: string = crypto.randomUUID(), attachmentIds: string[] = []) => {
       messageStore.addPending(channelId, {
         clientMsgId,
         content,
         createdAt: new Date().toISOString(),
         status: 'sending',
       });
-      utils.client.messages.send.mutate({ channelId, content, clientMsgId }).then(
+      utils.client.messages.send.mutate({ channelId, content, clientMsgId, attachmentIds }).then(
         (result) => messageStore.add(channelId, [result.message]),
         () => messageStore.failPending(channelId, clientMsgId),
       );
