@@ -37,11 +37,7 @@ import type { Runtime } from './runtime.js';
 import { trpcOptions } from './trpc.js';
 import { defaultWsLimits, type WsLimits } from './ws/connection.js';
 import { wsRoute } from './ws/route.js';
-import {
-  createWebhookLimiter,
-  defaultWebhookRateLimit,
-  type WebhookRateLimit,
-} from './webhook-rate-limit.js';
+import { defaultWebhookRateLimit } from './webhook-rate-limit.js';
 
 export const bodyLimit = 64 * 1024;
 
@@ -58,7 +54,7 @@ export interface AppOptions {
   loggerInstance?: FastifyBaseLogger;
   authRateLimits?: Partial<AuthRateLimits>;
   wsLimits?: Partial<WsLimits>;
-  webhookRateLimit?: Partial<WebhookRateLimit>;
+  webhookRateLimit?: Partial<Limit>;
   /** Overrides config.writeLimit (tests). */
   writeLimit?: Partial<Limit>;
 }
@@ -184,14 +180,15 @@ export async function buildApp({
   });
   await app.register(hookRoutes, {
     deps: runtime.deps,
-    limitWebhook: createWebhookLimiter(
+    limitWebhook: createLimiter(
+      limitStore,
+      'webhook:',
       { ...defaultWebhookRateLimit, ...webhookRateLimit },
-      runtime.redis,
-      config.redisKeyPrefix,
+      'Too many posts through this webhook',
     ),
   });
   const effectiveWsLimits = { ...defaultWsLimits, ...wsLimits };
-  await app.register(wsRoute, { deps: runtime.deps, limits: effectiveWsLimits });
+  await app.register(wsRoute, { deps: runtime.deps, limits: effectiveWsLimits, stores: runtime });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     useWSS: true,

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errorBody } from './plugins/errors.js';
 import { described, errors, publicRoute } from './rest/openapi.js';
@@ -50,10 +50,15 @@ const needsStores = (url: string) =>
 
 /**
  * An onRequest hook: while a store is known to be down, every request that needs it answers
- * 503 at once (a /ws or tRPC upgrade is refused with 503) instead of waiting for its timeout.
+ * 503 at once (a /ws or tRPC upgrade is refused with 503) instead of waiting for its timeout;
+ * a request still unanswered after a moment has the stores probed (`Runtime.watch`).
  */
-export function storeGate(runtime: Pick<Runtime, 'assertAvailable'>) {
-  return async (request: FastifyRequest) => {
-    if (needsStores(request.url)) runtime.assertAvailable();
+export function storeGate(runtime: Pick<Runtime, 'assertAvailable' | 'watch'>) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!needsStores(request.url)) return;
+    runtime.assertAvailable();
+    // not the streams that stay open on purpose (the upgrades watch their own start)
+    const streams = request.headers.upgrade || request.headers.accept === 'text/event-stream';
+    if (!streams) void runtime.watch(new Promise((done) => reply.raw.once('close', done)));
   };
 }

@@ -12,7 +12,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errors } from './rest/openapi.js';
-import type { WebhookLimiter } from './webhook-rate-limit.js';
+import type { Limiter } from './rate-limit.js';
 
 const secretParams = z.object({ secret: schemas.text().min(1).max(256) });
 const formPayload = z.object({ payload: z.string().describe('the JSON payload, as text') });
@@ -20,7 +20,7 @@ const hookBody = z.union([schemas.webhookPayload, formPayload]);
 
 export interface HookRoutesOptions {
   deps: ServiceDeps;
-  limitWebhook: WebhookLimiter;
+  limitWebhook: Limiter;
 }
 
 export const hookRoutes: FastifyPluginAsyncZod<HookRoutesOptions> = async (

@@ -55,6 +55,13 @@ class Metrics {
     registers: [this.registry],
   });
 
+  private readonly sendBatches = new Histogram({
+    name: 'chat_send_batch_size',
+    help: 'Sends stored together by one group commit (one transaction)',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     for (const transport of ['ws', 'trpc-ws'] satisfies Transport[])
@@ -85,6 +92,11 @@ class Metrics {
       const oldest = this.committedAt.keys().next();
       if (!oldest.done) this.committedAt.delete(oldest.value);
     }
+  }
+
+  /** A group commit of `size` sends, done. */
+  sendBatch(size: number) {
+    this.sendBatches.observe(size);
   }
 
   /** A message written to one connection (messages committed elsewhere are counted, not timed). */

@@ -13,10 +13,13 @@ import {
   RedisPresence,
   DiskStorage,
   S3Storage,
+  SendBatcher,
+  messagesService,
   serviceUnavailable,
   tokenConfig,
   TypingThrottle,
   type Broker,
+  type ChatEvent,
   type PresenceStore,
   type ServiceDeps,
   type TokenConfig,
@@ -41,10 +44,20 @@ export interface Runtime {
   assertAvailable(): void;
   /** Tells the breakers of a failed call, so a store that went away is noticed. */
   reportFailure(error: unknown): void;
+  /**
+   * Watches a call that needs the stores (a request, a /ws frame): one still unsettled after
+   * `slowCallMs` makes the breakers probe their stores. A store that does not answer the probe
+   * opens its breaker, and the database's connections are dropped, which fails the call with
+   * 503 — so no call waits on a store that went silent. Resolves as `work` does.
+   */
+  watch<T>(work: Promise<T>): Promise<T>;
   /** Throws SERVICE_UNAVAILABLE when a backing store does not answer within a second. */
   checkReady(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How long a call may wait on the stores before they are probed (see `Runtime.watch`). */
+export const slowCallMs = 500;
 
 export interface RuntimeOptions {
   /** An open, migrated database (tests); by default one is opened from the config. */
@@ -86,16 +99,26 @@ export async function createRuntime(
       options.tokenOverrides,
     );
     const fileUrls = { secret: tokens.secret, ttlSeconds: 3600 };
+    const publisher = {
+      // services publish after commit: the moment a message counts as committed
+      publish: (event: ChatEvent) => {
+        metrics.published(event);
+        return events.publish(event);
+      },
+    };
+    const sends = new SendBatcher({
+      db: database.db,
+      lookup: messagesService.messagesByIds,
+      fileUrls,
+      publish: publisher.publish,
+      onPublishError: (error) => log('publishing a message', error),
+      onBatch: (size) => metrics.sendBatch(size),
+    });
     const deps: ServiceDeps = {
       db: database.db,
       tokens,
-      events: {
-        // services publish after commit: the moment a message counts as committed
-        publish: (event) => {
-          metrics.published(event);
-          return events.publish(event);
-        },
-      },
+      events: publisher,
+      sends,
       presence,
       typing: new TypingThrottle(),
       realtime: new RealtimeHub({ db: database.db, broker, fileUrls }, options.realtime),
@@ -112,16 +135,27 @@ export async function createRuntime(
       (userIds) => void presenceService.wentOffline(deps, userIds).catch(() => {}),
     );
     const notice = options.notice ?? ((message: string) => fallbackLogger.warn(message));
-    const breakerOf = (name: string, probe: () => Promise<void>) =>
+    const breakerOf = (name: string, probe: () => Promise<void>, onOpen = () => {}) =>
       new StoreBreaker(name, probe, {
-        onChange: (open) =>
-          notice(open ? `${name} is unavailable: answering 503` : `${name} is back`),
+        onChange: (open) => {
+          notice(open ? `${name} is unavailable: answering 503` : `${name} is back`);
+          if (open) onOpen();
+        },
       });
     const pingRedis = async () => void (await Promise.all([broker.ping(), redis?.ping()]));
     // A moment for the connections to open, so the first requests do not find them connecting.
     if (redis) await firstAnswer(pingRedis, 3_000);
+    // A database that does not answer its probe is given up on: every connection is dropped,
+    // and the queries waiting on them fail at once (a connection cut off without a word would
+    // hold them until TCP gives up); the probes that close the breaker open fresh ones.
     const databaseBreaker =
-      database.kind === 'postgres' ? breakerOf('The database', () => database.ping()) : undefined;
+      database.kind === 'postgres'
+        ? breakerOf(
+            'The database',
+            () => database.ping(),
+            () => database.dropConnections?.(),
+          )
+        : undefined;
     // a lost connection is the first sign of a database that went away
     database.onConnectionLost?.(() => databaseBreaker?.suspect());
     const breakers = [
@@ -141,6 +175,13 @@ export async function createRuntime(
       reportFailure: (error) => {
         for (const breaker of breakers) breaker.report(error);
       },
+      watch: (work) => {
+        if (breakers.length === 0) return work;
+        const timer = setTimeout(() => {
+          for (const breaker of breakers) breaker.suspect();
+        }, slowCallMs);
+        return work.finally(() => clearTimeout(timer));
+      },
       checkReady: async () => {
         // The embedded database and broker run in this process: they answer or are closed.
         const embedded = [
@@ -152,6 +193,7 @@ export async function createRuntime(
         if (answers.includes(false)) throw serviceUnavailable('A backing service is not answering');
       },
       close: async () => {
+        await sends.close(); // what was sent before the shutdown is stored and acknowledged
         for (const breaker of breakers) breaker.stop();
         await presence.close();
         deps.files.storage.close();

@@ -44,7 +44,7 @@ async function startInstance(database: TestDatabase, keyPrefix: string): Promise
     config,
     runtime,
     logger: false,
-    webhookRateLimit: { points: 3, windowSeconds: 60 },
+    webhookRateLimit: { points: 3, durationSeconds: 60 },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;

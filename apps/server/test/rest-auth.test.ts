@@ -1,5 +1,5 @@
 // REST accounts and sessions (API.md "REST routes", /api/auth/*): shapes, credentials, tokens.
-import { digestRefreshToken } from '@chat/api/server';
+import { digestSecret } from '@chat/api/server';
 import { testJwtSecret, uniqueName } from '@chat/api/testing';
 import { schema } from '@chat/db';
 import { eq } from 'drizzle-orm';
@@ -220,7 +220,7 @@ describe.each(testDatabaseKinds())('REST auth on %s', (kind) => {
       await t.runtime.deps.db
         .update(schema.refreshTokens)
         .set({ usedAt: new Date(Date.now() - 11_000) })
-        .where(eq(schema.refreshTokens.tokenHash, digestRefreshToken(user.refreshToken)));
+        .where(eq(schema.refreshTokens.tokenHash, digestSecret(user.refreshToken)));
       expectError(await refresh(user.refreshToken), 401, 'UNAUTHORIZED');
     });
 
@@ -240,7 +240,7 @@ describe.each(testDatabaseKinds())('REST auth on %s', (kind) => {
       await t.runtime.deps.db
         .update(schema.refreshTokens)
         .set({ usedAt: new Date(Date.now() - 11_000) })
-        .where(eq(schema.refreshTokens.tokenHash, digestRefreshToken(user.refreshToken)));
+        .where(eq(schema.refreshTokens.tokenHash, digestSecret(user.refreshToken)));
       await refresh(user.refreshToken); // reuse after the window: revokes that family
       expect((await refresh(other.refreshToken)).statusCode).toBe(200);
     });

@@ -320,7 +320,7 @@ describe('incoming webhook rate limit', () => {
   let alice: RegisteredUser;
   beforeAll(async () => {
     server = await startTestServer('pglite', {
-      webhookRateLimit: { points: 3, windowSeconds: 60 },
+      webhookRateLimit: { points: 3, durationSeconds: 60 },
     });
     alice = await registerUser(server.app);
   });

@@ -29,6 +29,7 @@ export * as presenceService from './services/presence.js';
 export * as reactionsService from './services/reactions.js';
 export * as liveService from './services/live.js';
 export { TypingThrottle } from './services/typing.js';
+export { SendBatcher, type SendBatcherOptions } from './services/send-batcher.js';
 export { RealtimeHub } from './realtime/hub.js';
 export type { UserSession, ClientEvent, SessionSink } from './realtime/user-session.js';
 export { mentionPattern } from './services/channel-views.js';

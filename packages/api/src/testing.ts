@@ -13,6 +13,7 @@ import * as channels from './services/channels.js';
 import type { Actor, ServiceDeps } from './services/deps.js';
 import * as messages from './services/messages.js';
 import { defaultMaxUploadBytes } from './services/files.js';
+import { SendBatcher, type SendBatcherOptions } from './services/send-batcher.js';
 import { tokenConfig } from './services/tokens.js';
 import { DiskStorage } from './storage/disk-storage.js';
 import { TypingThrottle } from './services/typing.js';
@@ -32,7 +33,10 @@ export interface TestDeps extends ServiceDeps {
   dispose(): Promise<void>;
 }
 
-export async function createTestDeps(kind: DatabaseKind): Promise<TestDeps> {
+export async function createTestDeps(
+  kind: DatabaseKind,
+  sendOptions: Partial<SendBatcherOptions> = {},
+): Promise<TestDeps> {
   const database = await createTestDatabase(kind);
   const broker = new InProcessBroker();
   const bus = new EventBus(broker);
@@ -40,15 +44,24 @@ export async function createTestDeps(kind: DatabaseKind): Promise<TestDeps> {
   const tokens = tokenConfig(testJwtSecret);
   const fileUrls = { secret: tokens.secret, ttlSeconds: 3600 };
   const filesDir = mkdtempSync(join(tmpdir(), 'chat-files-'));
+  const events = {
+    publish: async (event: ChatEvent) => {
+      published.push(event);
+      await bus.publish(event);
+    },
+  };
+  const sends = new SendBatcher({
+    db: database.db,
+    lookup: messages.messagesByIds,
+    fileUrls,
+    publish: events.publish,
+    ...sendOptions,
+  });
   return {
     db: database.db,
     tokens,
-    events: {
-      publish: async (event) => {
-        published.push(event);
-        await bus.publish(event);
-      },
-    },
+    events,
+    sends,
     presence: new InMemoryPresence(),
     typing: new TypingThrottle(),
     realtime: new RealtimeHub({ db: database.db, broker, fileUrls }, { gapWaitMs: 50 }),
@@ -61,6 +74,7 @@ export async function createTestDeps(kind: DatabaseKind): Promise<TestDeps> {
     database,
     published,
     dispose: async () => {
+      await sends.close();
       await database.dispose();
       rmSync(filesDir, { recursive: true, force: true });
     },

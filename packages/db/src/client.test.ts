@@ -54,3 +54,26 @@ describe('embedded data folder', () => {
     await again.close();
   });
 });
+
+describe.skipIf(!process.env.DATABASE_URL)('dropping the connections (DATABASE_URL)', () => {
+  let handle: TestDatabase;
+  beforeAll(async () => {
+    handle = await createTestDatabase('postgres');
+  });
+  afterAll(() => handle.dispose());
+
+  it('fails at once a query that waits on its connection, then opens fresh ones', async () => {
+    // a query the server has not answered yet, as on a connection gone silent
+    const waiting = handle.db.execute(sql`select pg_sleep(30)`).then(
+      () => 'answered',
+      // Drizzle wraps the driver's error
+      (error: { cause?: { code?: string } }) => error.cause?.code,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    handle.dropConnections?.();
+    expect(await waiting).toBe('CONNECTION_CLOSED');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await expect(handle.ping()).resolves.toBeUndefined();
+  });
+});

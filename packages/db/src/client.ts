@@ -1,6 +1,7 @@
 // One factory, two engines: postgres-js when a DATABASE_URL is given, embedded PGlite otherwise.
 // Both are exposed as the same Drizzle type so the services never know which one runs.
 import { mkdirSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
@@ -30,6 +31,12 @@ export interface DatabaseHandle {
   ping(): Promise<void>;
   /** Postgres only: calls `listener` whenever a pooled connection closes or fails to open. */
   onConnectionLost?(listener: () => void): void;
+  /**
+   * Postgres only: closes every pooled connection at once, failing the queries that wait on them
+   * (CONNECTION_CLOSED). For a database that stopped answering: a connection cut off without a
+   * word (no reset) would otherwise hold its query, and its place in the pool, until TCP gives up.
+   */
+  dropConnections?(): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +63,8 @@ export const connectTimeoutSeconds = 1;
 
 function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle {
   const lostListeners: (() => void)[] = [];
+  const sockets = new Set<Socket>();
+  let opened = 0;
   const client = postgres(url, {
     max: options.maxConnections ?? 10,
     onnotice: () => {},
@@ -66,6 +75,10 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
     onclose: () => {
       for (const listener of lostListeners) listener();
     },
+    // postgres-js documents this option (README, "Custom socket") but does not type it
+    ...({
+      socket: (connection: SocketOptions) => openSocket(connection, opened++, sockets),
+    } as object),
   });
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Database;
   return {
@@ -78,8 +91,37 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
       await client`select 1`;
     },
     onConnectionLost: (listener) => lostListeners.push(listener),
+    dropConnections: () => {
+      for (const socket of sockets) socket.destroy();
+    },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** What postgres-js hands its `socket` function: the parsed connection options. */
+interface SocketOptions {
+  host: string[];
+  port: number[];
+  path?: string | false;
+}
+
+/**
+ * The connection postgres-js would open itself (the `attempt`-th: a URL with several hosts has
+ * them tried in turn), kept in `sockets` while it is open so that `dropConnections` can close it.
+ */
+function openSocket(
+  { host, port, path }: SocketOptions,
+  attempt: number,
+  sockets: Set<Socket>,
+): Socket {
+  const index = attempt % host.length;
+  const [hostname, portNumber] = [host[index] ?? 'localhost', port[index] ?? port[0] ?? 5432];
+  const socket = path ? connect(path) : connect(portNumber, hostname);
+  // postgres-js reads `host` for TLS's server name (SNI), as on the sockets it opens itself
+  Object.assign(socket, { host: path ? undefined : hostname, port: portNumber });
+  sockets.add(socket);
+  socket.once('close', () => sockets.delete(socket));
+  return socket;
 }
 
 async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {

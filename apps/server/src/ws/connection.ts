@@ -44,6 +44,16 @@ export const defaultWsLimits: WsLimits = {
 
 type ClientFrame = schemas.ClientFrame;
 
+/** The circuit breakers, as a socket's frames consult them (the runtime's). */
+export interface StoreGuard {
+  /** Throws SERVICE_UNAVAILABLE while a store is known to be down. */
+  assertAvailable(): void;
+  /** Tells the breakers of a failed call. */
+  reportFailure(error: unknown): void;
+  /** Has the stores probed when `work` takes long, so a silent store fails it soon. */
+  watch<T>(work: Promise<T>): Promise<T>;
+}
+
 export class WsConnection {
   private readonly id = randomUUID();
   private readonly inbox: string[] = [];
@@ -65,6 +75,7 @@ export class WsConnection {
     private readonly deps: ServiceDeps,
     private readonly log: FastifyBaseLogger,
     private readonly limits: WsLimits,
+    private readonly stores: StoreGuard,
   ) {
     this.bucket = new TokenBucket(limits.burst, limits.perSecond);
     this.mentions = new RegExp(mentionPattern(actor.username));
@@ -177,12 +188,15 @@ export class WsConnection {
       );
     }
     try {
-      await this.dispatch(parsed.data);
+      // while a store is down a frame gets its 503 at once, as a new request would
+      if (parsed.data.type !== 'ping') this.stores.assertAvailable();
+      await this.stores.watch(this.dispatch(parsed.data));
     } catch (error) {
       const { status, body } = toErrorResponse(error);
-      if (status === 503)
+      if (status === 503) {
+        this.stores.reportFailure(error);
         this.log.warn({ reason: describe(error) }, '/ws frame: store unavailable');
-      else if (status >= 500)
+      } else if (status >= 500)
         this.log.error({ err: error, frame: parsed.data.type }, '/ws frame failed');
       this.send(errorFrame(body.error.code, body.error.message, ref, body.error.issues));
     }

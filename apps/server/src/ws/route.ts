@@ -2,14 +2,18 @@
 import { authenticateBearer, bearerToken, unauthorized, type ServiceDeps } from '@chat/api/server';
 import type { FastifyPluginAsync } from 'fastify';
 import { closeOnRevocation } from '../close-on-revocation.js';
-import { WsConnection, type WsLimits } from './connection.js';
+import { WsConnection, type StoreGuard, type WsLimits } from './connection.js';
 
 export interface WsRouteOptions {
   deps: ServiceDeps;
   limits: WsLimits;
+  stores: StoreGuard;
 }
 
-export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, { deps, limits }) => {
+export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (
+  app,
+  { deps, limits, stores },
+) => {
   const open = new Set<WsConnection>();
   // @fastify/websocket only starts closing the sockets as the app closes: their disconnects
   // (presence, lastSeen) are recorded here, before the stores behind them are closed.
@@ -32,16 +36,16 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, { deps, l
             ? query.token
             : bearerToken(request.headers.authorization);
         if (!token) throw unauthorized('Missing access token');
-        request.actor = await authenticateBearer(deps, token);
+        request.actor = await stores.watch(authenticateBearer(deps, token));
       },
     },
     (socket, request) => {
       if (!request.actor) return socket.close(1008, 'unauthenticated');
-      const connection = new WsConnection(socket, request.actor, deps, request.log, limits);
+      const connection = new WsConnection(socket, request.actor, deps, request.log, limits, stores);
       open.add(connection);
       closeOnRevocation(deps, request.actor, socket, request.log);
       socket.once('close', () => open.delete(connection));
-      void connection.start();
+      void stores.watch(connection.start());
     },
   );
 };

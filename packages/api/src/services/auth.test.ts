@@ -13,7 +13,7 @@ import {
 } from '../testing.js';
 import * as auth from './auth.js';
 import { authenticate } from './sessions.js';
-import { digestRefreshToken, signAccessToken, tokenConfig, verifyAccessToken } from './tokens.js';
+import { digestSecret, signAccessToken, tokenConfig, verifyAccessToken } from './tokens.js';
 import * as users from './users.js';
 
 const password = 'correct horse battery';
@@ -35,7 +35,7 @@ describe.each(testDatabaseKinds())('auth service on %s', (kind) => {
     deps.db
       .update(schema.refreshTokens)
       .set({ usedAt: new Date(Date.now() - seconds * 1000) })
-      .where(eq(schema.refreshTokens.tokenHash, digestRefreshToken(refreshToken)));
+      .where(eq(schema.refreshTokens.tokenHash, digestSecret(refreshToken)));
 
   describe('register', () => {
     it('stores the password as an argon2id hash, never in clear', async () => {

@@ -9,7 +9,7 @@ import type { LoginInput, RefreshTokenInput, RegisterInput } from '../schemas/in
 import type { Actor, ServiceDeps } from './deps.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import {
-  digestRefreshToken,
+  digestSecret,
   newRefreshToken,
   signAccessToken,
   successorRefreshToken,
@@ -90,7 +90,7 @@ export async function login(deps: ServiceDeps, input: LoginInput): Promise<Sessi
  * that is two tabs refreshing at once, and the second one gets the same pair as the first.
  */
 export async function refresh(deps: ServiceDeps, input: RefreshTokenInput): Promise<TokenPair> {
-  const tokenHash = digestRefreshToken(input.refreshToken);
+  const tokenHash = digestSecret(input.refreshToken);
   const successor = successorRefreshToken(deps.tokens, input.refreshToken);
   // Using the token and storing its successor commit together: a second presentation of the
   // same token waits on the row lock until the successor exists, and then finds it.
@@ -147,7 +147,7 @@ async function justRotated(
   const [row] = await q
     .select({ token: refreshTokens })
     .from(refreshTokens)
-    .innerJoin(next, eq(next.tokenHash, digestRefreshToken(successor)))
+    .innerJoin(next, eq(next.tokenHash, digestSecret(successor)))
     .where(
       and(
         eq(refreshTokens.tokenHash, tokenHash),
@@ -175,7 +175,7 @@ export async function logout(
     .from(refreshTokens)
     .where(
       and(
-        eq(refreshTokens.tokenHash, digestRefreshToken(input.refreshToken)),
+        eq(refreshTokens.tokenHash, digestSecret(input.refreshToken)),
         eq(refreshTokens.userId, actor.userId),
       ),
     );
@@ -233,7 +233,7 @@ async function storeRefreshToken(
   await q.insert(refreshTokens).values({
     userId,
     familyId,
-    tokenHash: digestRefreshToken(refreshToken),
+    tokenHash: digestSecret(refreshToken),
     expiresAt,
   });
 }

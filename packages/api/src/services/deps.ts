@@ -3,6 +3,7 @@ import type { ChatEvent } from '../realtime/events.js';
 import type { RealtimeHub } from '../realtime/hub.js';
 import type { PresenceStore } from '../realtime/presence.js';
 import type { FilesConfig } from './files.js';
+import type { SendBatcher } from './send-batcher.js';
 import type { TypingThrottle } from './typing.js';
 import type { TokenConfig } from './tokens.js';
 
@@ -37,4 +38,6 @@ export interface ServiceDeps {
   realtime: RealtimeHub;
   /** Where uploads go, how large they may be, and how their URLs are signed. */
   files: FilesConfig;
+  /** The group commit every new message goes through (`messages.sendMessage`). */
+  sends: SendBatcher;
 }

@@ -14,6 +14,7 @@ import {
 } from '../testing.js';
 import * as channels from './channels.js';
 import * as messages from './messages.js';
+import { SendBatcher } from './send-batcher.js';
 import type { Message } from './views.js';
 
 const seqsOf = (items: Message[]) => items.map((m) => m.seq);
@@ -171,10 +172,15 @@ describe.each(testDatabaseKinds())('messages service on %s', (kind) => {
       const seenAtPublish: number[] = [];
       // reads the message back through the pool while the event is published: on Postgres a
       // still-open transaction would hide it; on PGlite it would never let this query run
+      let published!: () => void;
+      const observed = new Promise<void>((resolve) => (published = resolve));
       const observing = {
         ...deps,
-        events: {
-          publish: async (event: Parameters<TestDeps['events']['publish']>[0]) => {
+        sends: new SendBatcher({
+          db: deps.db,
+          lookup: messages.messagesByIds,
+          fileUrls: deps.files.urls,
+          publish: async (event) => {
             if (event.type === 'message') {
               const rows = await deps.db
                 .select({ id: schema.messages.id })
@@ -183,8 +189,9 @@ describe.each(testDatabaseKinds())('messages service on %s', (kind) => {
               seenAtPublish.push(rows.length);
             }
             await deps.events.publish(event);
+            published();
           },
-        },
+        }),
       };
       const mark = deps.published.length;
       const { message } = await messages.sendMessage(observing, alice, {
@@ -192,6 +199,8 @@ describe.each(testDatabaseKinds())('messages service on %s', (kind) => {
         content: 'committed',
         clientMsgId: 'c-1',
       });
+      await observed;
+      await observing.sends.close();
       expect(seenAtPublish).toEqual([1]);
       expect(publishedSince(deps, mark)).toEqual([
         { type: 'message', channelId: channel.id, message },

@@ -1,21 +1,13 @@
-import { schema, isUniqueViolation, type Queryable } from '@chat/db';
-import { and, asc, desc, eq, getTableColumns, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { schema, type Queryable } from '@chat/db';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { badRequest, forbidden, notFound } from '../errors.js';
-import type {
-  EditMessageInput,
-  HistoryInput,
-  MarkReadInput,
-  SendMessageInput,
-} from '../schemas/index.js';
+import type { EditMessageInput, HistoryInput, MarkReadInput } from '../schemas/index.js';
+import { limits } from '../schemas/common.js';
 import { memberChannel, visibleChannel } from './access.js';
-import {
-  checkAttachments,
-  claimAttachments,
-  toAttachment,
-  withAttachments,
-} from './attachments.js';
-import type { Actor, ServiceDeps } from './deps.js';
+import { checkAttachments, withAttachments } from './attachments.js';
 import type { FileUrlConfig } from './file-urls.js';
+import type { SendInput } from './send-batch.js';
+import type { Actor, ServiceDeps } from './deps.js';
 import { iso, isoOrNull, type Message } from './views.js';
 
 const { channels, channelMembers, messages, users } = schema;
@@ -72,16 +64,7 @@ async function findMessage(
   return message;
 }
 
-const isMemberOf = (channelId: string, actor: Actor) =>
-  sql`exists (select 1 from ${channelMembers} where ${channelMembers.channelId} = ${channelId}
-    and ${channelMembers.userId} = ${actor.userId})`;
-
-/** How a message posted through an incoming webhook is shown (its author is the webhook's creator). */
-export interface WebhookAuthor {
-  webhookId: string;
-  name: string;
-  iconUrl: string | null;
-}
+export type { WebhookAuthor } from './send-batch.js';
 
 export interface SendResult {
   message: Message;
@@ -90,102 +73,50 @@ export interface SendResult {
 }
 
 /**
- * Stores a message with the next seq of its channel. The seq is taken by incrementing the
- * channel's counter inside the insert's transaction: the row lock orders concurrent senders,
- * and a failed insert rolls the counter back, so seqs are 1, 2, 3… with no gap.
+ * Stores a message with the next seq of its channel, through the group commit (`deps.sends`):
+ * concurrent sends share one transaction, each channel's counter moving once for all of its
+ * messages of the batch, so seqs are 1, 2, 3… with no gap. A send repeated with its clientMsgId
+ * gets the first message, published again: the first send may have been committed by an
+ * instance that died before publishing it (a second copy is harmless, feeds drop a seq they
+ * already have).
  */
 export async function sendMessage(
   deps: ServiceDeps,
   actor: Actor,
   // `webhook` is set only by the webhook service: no transport's schema lets a client send it
-  input: SendMessageInput & { webhook?: WebhookAuthor },
+  input: SendInput,
 ): Promise<SendResult> {
-  const attachmentIds = input.attachmentIds ?? [];
-  if (input.content === '' && attachmentIds.length === 0) {
+  validateSend(input);
+  // per message, before the batch; the batch claims the files in its transaction
+  // (no await without files: a send joins the batch in the same tick it was made)
+  if (input.attachmentIds?.length) await checkAttachments(deps.db, actor, input.attachmentIds);
+  const outcome = await deps.sends.send({ actor, input });
+  if (!outcome.ok) throw outcome.error;
+  return { message: outcome.message, created: outcome.created };
+}
+
+/** What can be told of a send alone, before it joins a batch (the batch checks membership). */
+function validateSend(input: SendInput) {
+  const length = input.content.trim().length;
+  // empty is fine for a message that carries files
+  if ((length === 0 && !input.attachmentIds?.length) || length > limits.messageLength)
     throw badRequest('Invalid input', [
-      { path: 'content', message: 'must not be empty (unless the message has attachments)' },
+      {
+        path: 'content',
+        message: `must have 1 to ${limits.messageLength} characters (or be empty, with attachments)`,
+      },
     ]);
-  }
-  const previous = await findByClientMsgId(deps, actor, input.clientMsgId);
-  if (previous) return answerRetry(deps, previous);
-  await checkAttachments(deps.db, actor, attachmentIds);
-  let message: Message;
-  try {
-    message = await deps.db.transaction(async (tx) => {
-      // Only a member moves the counter: one statement checks and takes the seq.
-      const [counter] = await tx
-        .update(channels)
-        .set({ lastSeq: sql`${channels.lastSeq} + 1` })
-        .where(and(eq(channels.id, input.channelId), isMemberOf(input.channelId, actor)))
-        .returning({ seq: channels.lastSeq });
-      if (!counter) {
-        await memberChannel(tx, actor, input.channelId); // says why: NOT_FOUND or FORBIDDEN
-        throw notFound('Channel');
-      }
-      const [row] = await tx
-        .insert(messages)
-        .values({
-          channelId: input.channelId,
-          seq: counter.seq,
-          userId: actor.userId,
-          content: input.content,
-          clientMsgId: input.clientMsgId ?? null,
-          webhookId: input.webhook?.webhookId ?? null,
-          authorName: input.webhook?.name ?? null,
-          authorIconUrl: input.webhook?.iconUrl ?? null,
-        })
-        .returning(messageFields);
-      if (!row) throw new Error('insert returned no row');
-      const claimed = await claimAttachments(tx, [
-        { messageId: row.id, uploaderId: actor.userId, fileIds: attachmentIds },
-      ]);
-      // What you wrote yourself is read (what a webhook of yours posted is news to you too).
-      if (!input.webhook)
-        await tx
-          .update(channelMembers)
-          .set({ lastReadSeq: sql`greatest(${channelMembers.lastReadSeq}, ${counter.seq})` })
-          .where(
-            and(
-              eq(channelMembers.channelId, input.channelId),
-              eq(channelMembers.userId, actor.userId),
-            ),
-          );
-      const attachments = (claimed.get(row.id) ?? []).map((file) =>
-        toAttachment(deps.files.urls, file),
-      );
-      return { ...toMessage({ message: row, username: actor.username }), attachments };
-    });
-  } catch (error) {
-    // Another request with the same clientMsgId committed first: answer with its message.
-    const winner =
-      isUniqueViolation(error) && (await findByClientMsgId(deps, actor, input.clientMsgId));
-    if (winner) return answerRetry(deps, winner);
-    throw error;
-  }
-  await deps.events.publish({ type: 'message', channelId: message.channelId, message });
-  return { message, created: true };
 }
 
-/**
- * A send repeated with its clientMsgId gets the first message, published again: the first send
- * may have been committed by an instance that died before publishing it, and live readers would
- * otherwise see it only once a later message revealed the gap. A second copy is harmless (feeds
- * drop a seq they already have), and the answer does not wait on a broker that is down.
- */
-async function answerRetry(deps: ServiceDeps, message: Message): Promise<SendResult> {
-  await deps.events
-    .publish({ type: 'message', channelId: message.channelId, message })
-    .catch(() => {});
-  return { message, created: false };
-}
-
-function findByClientMsgId(deps: ServiceDeps, actor: Actor, clientMsgId: string | undefined) {
-  if (clientMsgId === undefined) return Promise.resolve(undefined);
-  return findMessage(
-    deps.db,
-    deps.files.urls,
-    and(eq(messages.userId, actor.userId), eq(messages.clientMsgId, clientMsgId)) as SQL,
-  );
+/** Messages by id as readers see them (the group commit answers repeated clientMsgIds with it). */
+export async function messagesByIds(
+  q: Queryable,
+  urls: FileUrlConfig,
+  ids: string[],
+): Promise<Map<string, Message>> {
+  const rows = await selectMessages(q).where(inArray(messages.id, ids));
+  const found = await withAttachments(q, urls, rows.map(toMessage));
+  return new Map(found.map((message) => [message.id, message]));
 }
 
 export interface History {

@@ -112,8 +112,6 @@ export const newRefreshToken = () => randomBytes(32).toString('base64url');
 /** SHA-256 (hex) of a stored secret: refresh tokens, personal access tokens, webhook secrets. */
 export const digestSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-export const digestRefreshToken = digestSecret;
-
 /**
  * The token a refresh token is rotated into. Derived (keyed by the server's secret) rather
  * than random, so a second refresh with the same token inside the grace window can hand out

@@ -1,0 +1,225 @@
+// One group commit: the sends of a batch stored in one transaction. A send that may not be stored
+// (unknown channel, not a member) gets its own error and the others go on; a repeated clientMsgId
+// gets the first message. Every statement takes the whole batch, so a batch of 100 costs about
+// what one message did.
+import type { Database, Queryable } from '@chat/db';
+import { badRequest, forbidden, notFound } from '../errors.js';
+import type { SendMessageInput } from '../schemas/index.js';
+import { claimAttachments, toAttachment } from './attachments.js';
+import type { Actor } from './deps.js';
+import type { FileUrlConfig } from './file-urls.js';
+import {
+  allocateSeqs,
+  checkSenders,
+  insertMessages,
+  markSendersRead,
+  type NewMessageRow,
+} from './send-batch-sql.js';
+import type { Message } from './views.js';
+
+/** How a message posted through an incoming webhook is shown (its author is the webhook's creator). */
+export interface WebhookAuthor {
+  webhookId: string;
+  name: string;
+  iconUrl: string | null;
+}
+
+export type SendInput = SendMessageInput & { webhook?: WebhookAuthor };
+
+export interface PendingSend {
+  actor: Actor;
+  input: SendInput;
+}
+
+export type SendOutcome =
+  | {
+      ok: true;
+      message: Message;
+      /** false when the clientMsgId was already used: the message is the first one sent with it. */
+      created: boolean;
+    }
+  | { ok: false; error: Error };
+
+/** Finds messages by id as every reader sees them (for repeated clientMsgIds). */
+export type MessageLookup = (
+  q: Queryable,
+  urls: FileUrlConfig,
+  ids: string[],
+) => Promise<Map<string, Message>>;
+
+/**
+ * Stores the batch in one transaction and answers one outcome per send, in the batch's order.
+ * Throws when the transaction fails: then nothing of the batch was written.
+ */
+export async function commitSendBatch(
+  db: Database,
+  sends: PendingSend[],
+  lookup: MessageLookup,
+  fileUrls: FileUrlConfig,
+): Promise<SendOutcome[]> {
+  return db.transaction(async (tx) => {
+    const entries: Entry[] = sends.map((send) => ({ send, outcome: undefined }));
+    const checks = new Map(
+      (
+        await checkSenders(
+          tx,
+          sends.map(({ actor, input }, i) => ({
+            i,
+            channelId: input.channelId,
+            userId: actor.userId,
+            clientMsgId: input.clientMsgId ?? null,
+          })),
+        )
+      ).map((check) => [check.i, check]),
+    );
+
+    // Per send: may it be stored, and is it new? (Threads, attachments: check here too.)
+    const previousIds = new Map<Entry, string>();
+    const firstOfClientMsgId = new Map<string, Entry>();
+    const duplicateOf = new Map<Entry, Entry>();
+    const fresh: Entry[] = [];
+    // a file two sends of the batch want goes to the first; the other is refused alone
+    const wantedFiles = new Set<string>();
+    entries.forEach((entry, i) => {
+      const { actor, input } = entry.send;
+      const check = checks.get(i);
+      if (check?.previousId) return void previousIds.set(entry, check.previousId);
+      if (input.clientMsgId !== undefined) {
+        const key = `${actor.userId}\n${input.clientMsgId}`;
+        const first = firstOfClientMsgId.get(key);
+        if (first) return void duplicateOf.set(entry, first);
+        firstOfClientMsgId.set(key, entry);
+      }
+      if (!check?.channelFound || (check.isPrivate && !check.isMember))
+        entry.outcome = { ok: false, error: notFound('Channel') };
+      else if (!check.isMember)
+        entry.outcome = { ok: false, error: forbidden('Join the channel first') };
+      else if ((input.attachmentIds ?? []).some((id) => wantedFiles.has(id)))
+        entry.outcome = { ok: false, error: badRequest('Those files are attached already') };
+      else {
+        for (const id of input.attachmentIds ?? []) wantedFiles.add(id);
+        fresh.push(entry);
+      }
+    });
+
+    // Seqs: each channel's counter moves once for all of its new messages.
+    const perChannel = new Map<string, number>();
+    for (const { send } of fresh)
+      perChannel.set(send.input.channelId, (perChannel.get(send.input.channelId) ?? 0) + 1);
+    const lastSeqs = fresh.length
+      ? await allocateSeqs(
+          tx,
+          [...perChannel].map(([channelId, n]) => ({ channelId, n })),
+        )
+      : new Map<string, number>();
+    const nextSeq = new Map<string, number>();
+    const rows: { entry: Entry; row: NewMessageRow }[] = [];
+    for (const entry of fresh) {
+      const { actor, input } = entry.send;
+      const last = lastSeqs.get(input.channelId);
+      if (last === undefined) {
+        // deleted since the check: its counter did not move
+        entry.outcome = { ok: false, error: notFound('Channel') };
+        continue;
+      }
+      const seq = nextSeq.get(input.channelId) ?? last - (perChannel.get(input.channelId) ?? 0) + 1;
+      nextSeq.set(input.channelId, seq + 1);
+      rows.push({
+        entry,
+        row: {
+          channelId: input.channelId,
+          seq,
+          userId: actor.userId,
+          content: input.content,
+          clientMsgId: input.clientMsgId ?? null,
+          webhookId: input.webhook?.webhookId ?? null,
+          authorName: input.webhook?.name ?? null,
+          authorIconUrl: input.webhook?.iconUrl ?? null,
+        },
+      });
+    }
+
+    const inserted = rows.length
+      ? await insertMessages(
+          tx,
+          rows.map(({ row }) => row),
+        )
+      : new Map<string, { id: string; createdAt: string }>();
+    // Attachments (checked per message before the batch): one claim for the whole batch; a file
+    // taken meanwhile by another send refuses the batch (BAD_REQUEST), which then writes nothing.
+    const claims = rows.flatMap(({ entry, row }) => {
+      const stored = inserted.get(`${row.channelId}:${row.seq}`);
+      const fileIds = entry.send.input.attachmentIds ?? [];
+      return stored && fileIds.length
+        ? [{ messageId: stored.id, uploaderId: entry.send.actor.userId, fileIds }]
+        : [];
+    });
+    const claimed = await claimAttachments(tx, claims);
+    for (const { entry, row } of rows) {
+      const stored = inserted.get(`${row.channelId}:${row.seq}`);
+      if (!stored) throw new Error('insert returned no row');
+      const attachments = (claimed.get(stored.id) ?? []).map((file) =>
+        toAttachment(fileUrls, file),
+      );
+      entry.outcome = {
+        ok: true,
+        created: true,
+        message: { ...newMessage(row, stored, entry.send.actor), attachments },
+      };
+    }
+
+    // What you wrote yourself is read (what a webhook of yours posted is news to you too).
+    const marks = new Map<string, { channelId: string; userId: string; seq: number }>();
+    for (const { row } of rows) {
+      if (row.webhookId !== null) continue;
+      const key = `${row.channelId}\n${row.userId}`;
+      if ((marks.get(key)?.seq ?? 0) < row.seq)
+        marks.set(key, { channelId: row.channelId, userId: row.userId, seq: row.seq });
+    }
+    await markSendersRead(tx, [...marks.values()]);
+
+    // Repeated clientMsgIds: the first message, from before the batch or from within it.
+    const previous = previousIds.size
+      ? await lookup(tx, fileUrls, [...new Set(previousIds.values())])
+      : new Map<string, Message>();
+    for (const [entry, id] of previousIds) {
+      const message = previous.get(id);
+      entry.outcome = message
+        ? { ok: true, created: false, message }
+        : { ok: false, error: notFound('Message') };
+    }
+    for (const [entry, first] of duplicateOf)
+      entry.outcome = first.outcome?.ok ? { ...first.outcome, created: false } : first.outcome;
+    return entries.map(
+      ({ outcome }) => outcome ?? { ok: false, error: new Error('send not decided') },
+    );
+  });
+}
+
+interface Entry {
+  send: PendingSend;
+  outcome: SendOutcome | undefined;
+}
+
+function newMessage(
+  row: NewMessageRow,
+  stored: { id: string; createdAt: string },
+  actor: Actor,
+): Message {
+  return {
+    id: stored.id,
+    channelId: row.channelId,
+    seq: row.seq,
+    userId: row.userId,
+    username: row.authorName ?? actor.username,
+    content: row.content,
+    createdAt: stored.createdAt,
+    editedAt: null,
+    deleted: false,
+    clientMsgId: row.clientMsgId,
+    reactions: [],
+    attachments: [],
+    webhookId: row.webhookId,
+    iconUrl: row.authorIconUrl,
+  };
+}
