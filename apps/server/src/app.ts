@@ -151,6 +151,7 @@ export async function buildApp({
         { name: 'users', description: 'Other people' },
         { name: 'channels', description: 'Channels, their members and direct messages' },
         { name: 'messages', description: "A channel's messages" },
+        { name: 'files', description: 'Uploads and downloads of attachments' },
         { name: 'health', description: 'Liveness and readiness, for load balancers' },
       ],
       components: {

@@ -82,8 +82,28 @@ const envSchema = z
     TRUST_PROXY: trustProxy.optional(),
     // as /ws lets a socket send frames: bursts of 30, 15 a second on average
     WRITE_RATE_LIMIT: rateLimit.default({ points: 30, durationSeconds: 2 }),
+    // Uploads: on the local disk under DATA_DIR, or in an S3-compatible bucket when S3_BUCKET is set
+    MAX_UPLOAD_BYTES: z
+      .string()
+      .regex(/^\d{1,12}$/, 'must be a whole number of bytes')
+      .transform(Number)
+      .pipe(z.number().min(1))
+      .default(10 * 1024 * 1024),
+    S3_ENDPOINT: urlOf(['http', 'https'], 'must be an http(s):// URL').optional(),
+    S3_BUCKET: z.string().min(1).optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     // Operations
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters long').optional(),
+  })
+  .refine((env) => !env.S3_ENDPOINT || env.S3_BUCKET, {
+    message: 'is required when S3_ENDPOINT is set',
+    path: ['S3_BUCKET'],
+  })
+  .refine((env) => !env.S3_ACCESS_KEY_ID === !env.S3_SECRET_ACCESS_KEY, {
+    message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together, or neither',
+    path: ['S3_SECRET_ACCESS_KEY'],
   })
   .refine((env) => !env.DATABASE_URL || env.JWT_SECRET, {
     message:
@@ -119,6 +139,17 @@ export interface Config {
   webDist: string;
   /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
+  /** The largest upload accepted, in bytes. */
+  maxUploadBytes: number;
+  /** With S3_BUCKET: uploads go to that bucket instead of `<dataDir>/files`. */
+  s3: S3Config | undefined;
+}
+
+export interface S3Config {
+  endpoint: string | undefined;
+  bucket: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -152,6 +183,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     writeLimit: e.WRITE_RATE_LIMIT,
     webDist: join(repoRoot, 'apps/web/dist'),
     metricsToken: e.METRICS_TOKEN,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    s3: e.S3_BUCKET
+      ? {
+          endpoint: e.S3_ENDPOINT,
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION,
+          credentials:
+            e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+              ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+              : undefined,
+        }
+      : undefined,
   };
 }
 

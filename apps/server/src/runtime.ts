@@ -11,6 +11,8 @@ import {
   RealtimeHub,
   RedisBroker,
   RedisPresence,
+  DiskStorage,
+  S3Storage,
   SendBatcher,
   messagesService,
   serviceUnavailable,
@@ -66,7 +68,7 @@ export interface RuntimeOptions {
   /** Where a store going down or coming back is told (a pino warning by default). */
   notice?: (message: string) => void;
   /** Timings of the realtime hub (tests shorten them). */
-  realtime?: ConstructorParameters<typeof RealtimeHub>[2];
+  realtime?: ConstructorParameters<typeof RealtimeHub>[1];
 }
 
 export async function createRuntime(
@@ -96,6 +98,7 @@ export async function createRuntime(
       config.jwtSecret ?? embeddedJwtSecret(config.dataDir),
       options.tokenOverrides,
     );
+    const fileUrls = { secret: tokens.secret, ttlSeconds: 3600 };
     const publisher = {
       // services publish after commit: the moment a message counts as committed
       publish: (event: ChatEvent) => {
@@ -106,6 +109,7 @@ export async function createRuntime(
     const sends = new SendBatcher({
       db: database.db,
       lookup: messagesService.messagesByIds,
+      fileUrls,
       publish: publisher.publish,
       onPublishError: (error) => log('publishing a message', error),
       onBatch: (size) => metrics.sendBatch(size),
@@ -117,7 +121,14 @@ export async function createRuntime(
       sends,
       presence,
       typing: new TypingThrottle(),
-      realtime: new RealtimeHub(database.db, broker, options.realtime),
+      realtime: new RealtimeHub({ db: database.db, broker, fileUrls }, options.realtime),
+      files: {
+        storage: config.s3
+          ? new S3Storage(config.s3)
+          : new DiskStorage(join(config.dataDir, 'files')),
+        maxUploadBytes: config.maxUploadBytes,
+        urls: fileUrls,
+      },
     };
     // Users of a crashed instance go offline: one live instance hears of each and tells.
     presence.onUsersOffline(
@@ -185,6 +196,7 @@ export async function createRuntime(
         await sends.close(); // what was sent before the shutdown is stored and acknowledged
         for (const breaker of breakers) breaker.stop();
         await presence.close();
+        deps.files.storage.close();
         await events.broker.close();
         await redis?.quit().catch(() => redis.disconnect());
         if (ownsDatabase) await database.close();

@@ -4,6 +4,7 @@ import { accessTokensRouter, webhooksRouter } from './router/integrations.js';
 import { messagesRouter } from './router/messages.js';
 import { realtimeRouter } from './router/realtime.js';
 import { pinsRouter, reactionsRouter } from './router/social.js';
+import { searchRouter } from './router/search.js';
 import { usersRouter } from './router/users.js';
 import { createTRPCRouter } from './trpc.js';
 
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   channels: channelsRouter,
   messages: messagesRouter,
   realtime: realtimeRouter,
+  search: searchRouter,
   accessTokens: accessTokensRouter,
   webhooks: webhooksRouter,
   reactions: reactionsRouter,

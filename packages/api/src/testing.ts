@@ -1,4 +1,7 @@
 // Fixtures for tests of the services and of every transport built on them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '@chat/db/testing';
 import { EventBus } from './realtime/event-bus.js';
 import type { ChatEvent } from './realtime/events.js';
@@ -9,8 +12,10 @@ import * as auth from './services/auth.js';
 import * as channels from './services/channels.js';
 import type { Actor, ServiceDeps } from './services/deps.js';
 import * as messages from './services/messages.js';
+import { defaultMaxUploadBytes } from './services/files.js';
 import { SendBatcher, type SendBatcherOptions } from './services/send-batcher.js';
 import { tokenConfig } from './services/tokens.js';
+import { DiskStorage } from './storage/disk-storage.js';
 import { TypingThrottle } from './services/typing.js';
 
 export { testDatabaseKinds, type DatabaseKind } from '@chat/db/testing';
@@ -23,6 +28,8 @@ export interface TestDeps extends ServiceDeps {
   published: ChatEvent[];
   /** The full store, so that tests can connect users (`presence.connect(userId, connectionId)`). */
   presence: PresenceStore;
+  /** The folder the disk storage of uploads writes to (removed by dispose). */
+  filesDir: string;
   dispose(): Promise<void>;
 }
 
@@ -34,6 +41,9 @@ export async function createTestDeps(
   const broker = new InProcessBroker();
   const bus = new EventBus(broker);
   const published: ChatEvent[] = [];
+  const tokens = tokenConfig(testJwtSecret);
+  const fileUrls = { secret: tokens.secret, ttlSeconds: 3600 };
+  const filesDir = mkdtempSync(join(tmpdir(), 'chat-files-'));
   const events = {
     publish: async (event: ChatEvent) => {
       published.push(event);
@@ -43,22 +53,30 @@ export async function createTestDeps(
   const sends = new SendBatcher({
     db: database.db,
     lookup: messages.messagesByIds,
+    fileUrls,
     publish: events.publish,
     ...sendOptions,
   });
   return {
     db: database.db,
-    tokens: tokenConfig(testJwtSecret),
+    tokens,
     events,
     sends,
     presence: new InMemoryPresence(),
     typing: new TypingThrottle(),
-    realtime: new RealtimeHub(database.db, broker, { gapWaitMs: 50 }),
+    realtime: new RealtimeHub({ db: database.db, broker, fileUrls }, { gapWaitMs: 50 }),
+    files: {
+      storage: new DiskStorage(filesDir),
+      maxUploadBytes: defaultMaxUploadBytes,
+      urls: fileUrls,
+    },
+    filesDir,
     database,
     published,
     dispose: async () => {
       await sends.close();
       await database.dispose();
+      rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }
@@ -123,3 +141,51 @@ export async function postMessages(
 
 /** The events published since `deps.published` had `mark` items. */
 export const publishedSince = (deps: TestDeps, mark: number) => deps.published.slice(mark);
+
+/** Queries a search box must survive: BAD_REQUEST at worst, never a server error. */
+export const hostileQueries = [
+  '"',
+  '""',
+  '"unclosed phrase',
+  "'",
+  '&',
+  '|',
+  '!',
+  '!!',
+  '(',
+  ')',
+  '()',
+  ':',
+  '*',
+  '\\',
+  '&|!():*\\',
+  'a & | b',
+  'zebra:*',
+  '!(zebra | ) & ',
+  '<->',
+  'zebra <-> <2>',
+  '-',
+  '- -',
+  'or',
+  'OR OR',
+  'from:',
+  'in:',
+  'before:',
+  'after:yesterday',
+  'before:2026-02-31',
+  'has:',
+  'has:cake',
+  'from:"quoted"',
+  'in:#',
+  '%',
+  '_',
+  "'; drop table messages; --",
+  'x'.repeat(500),
+  'zebra '.repeat(83),
+  '🦓🦓🦓',
+  '日本語のテキスト',
+  'Ünïcödé façade',
+  'ﷺ ‮rtl‬',
+  '\u200b\u200b',
+  '\uE000 sentinel \uE001',
+];

@@ -7,9 +7,11 @@ import { actorOf, authenticate } from '../plugins/auth.js';
 import type { Limiter } from '../rate-limit.js';
 import { authRoutes } from './auth.js';
 import { channelRoutes } from './channels.js';
+import { fileDownloadRoutes, fileUploadRoutes } from './files.js';
 import { integrationRoutes } from './integrations.js';
 import { messageRoutes } from './messages.js';
 import { socialRoutes } from './social.js';
+import { searchRoutes } from './search.js';
 import { userRoutes } from './users.js';
 
 export interface RestOptions {
@@ -36,6 +38,8 @@ export const restRoutes: FastifyPluginAsyncZod<RestRoutesOptions> = async (app, 
     limitWrite: (request) => options.limitUserWrite(actorOf(request).userId),
   };
   await app.register(authRoutes, routeOptions);
+  // a signed URL works without a token: this route authenticates for itself
+  await app.register(fileDownloadRoutes, routeOptions);
   // Everything else needs a signed-in user; each write counts against the user's limit.
   await app.register(async (protectedApp) => {
     protectedApp.addHook('onRequest', routeOptions.authenticate);
@@ -47,5 +51,7 @@ export const restRoutes: FastifyPluginAsyncZod<RestRoutesOptions> = async (app, 
     await protectedApp.register(messageRoutes, routeOptions);
     await protectedApp.register(integrationRoutes, routeOptions);
     await protectedApp.register(socialRoutes, routeOptions);
+    await protectedApp.register(fileUploadRoutes, routeOptions);
+    await protectedApp.register(searchRoutes, routeOptions);
   });
 };

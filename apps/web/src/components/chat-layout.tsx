@@ -9,6 +9,7 @@ import { channelPath, navigate, parseRoute, usePathname } from '../lib/route';
 import { ChannelFeeds } from './channel-feeds';
 import { ConnectionBanner } from './connection-banner';
 import { MessagePane } from './message-pane';
+import { JumpToMessage, SearchBox } from './search-box';
 import { Sidebar } from './sidebar';
 import { ThreadPane } from './thread-pane';
 
@@ -33,6 +34,8 @@ export function ChatLayout() {
       <Sidebar activeChannelId={activeChannelId} />
       <main className="main">
         <ConnectionBanner />
+        <SearchBox />
+        <JumpToMessage />
         {activeChannelId ? (
           <MessagePane key={activeChannelId} channelId={activeChannelId} />
         ) : (

@@ -1,10 +1,12 @@
 // Writing a message: Enter sends, Shift+Enter breaks the line; keystrokes announce typing.
-import { useState, type KeyboardEvent } from 'react';
+import { useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
 import { useDmPeople } from '../hooks/use-dm-people';
 import { useSendMessage } from '../hooks/use-send-message';
 import { useAnnounceTyping } from '../hooks/use-typing';
 import { useMe } from '../hooks/use-me';
 import { limits } from '@chat/api/schemas/common';
+import { useUploads } from '../hooks/use-uploads';
+import { AttachButton, DraftUploads } from './attach-button';
 import type { Channel } from '../lib/api-types';
 import { requestEdit } from '../lib/edit-request';
 import { messageStore } from '../lib/message-store';
@@ -21,12 +23,29 @@ export function Composer({ channelId, channel }: { channelId: string; channel: C
   const announceTyping = useAnnounceTyping(channelId);
   const placeholder = usePlaceholder(channel);
   const me = useMe();
+  const files = useUploads();
+  const canSend = (draft.trim() !== '' || files.ready.length > 0) && !files.busy;
 
   const submit = () => {
     const content = draft.trim();
-    if (!content) return;
-    send(content);
+    if (!canSend) return;
+    send(
+      content,
+      undefined,
+      files.ready.map((file) => file.id),
+    );
     setDraft('');
+    files.clear();
+  };
+  const onDrop = (event: DragEvent<HTMLFormElement>) => {
+    if (event.dataTransfer.files.length === 0) return;
+    event.preventDefault();
+    files.add(event.dataTransfer.files);
+  };
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    if (event.clipboardData.files.length === 0) return;
+    event.preventDefault();
+    files.add(event.clipboardData.files);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -50,12 +69,17 @@ export function Composer({ channelId, channel }: { channelId: string; channel: C
   return (
     <form
       className="composer"
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={onDrop}
       onSubmit={(event) => {
         event.preventDefault();
         submit();
       }}
     >
+      <DraftUploads uploads={files.uploads} onRemove={files.remove} />
+      <AttachButton onFiles={files.add} />
       <textarea
+        onPaste={onPaste}
         value={draft}
         onChange={(event) => {
           setDraft(event.target.value);
@@ -68,7 +92,7 @@ export function Composer({ channelId, channel }: { channelId: string; channel: C
         aria-label="Message"
         autoFocus
       />
-      <button type="submit" className="button button-primary" disabled={!draft.trim()}>
+      <button type="submit" className="button button-primary" disabled={!canSend}>
         Send
       </button>
     </form>

@@ -7,6 +7,7 @@ import type { Message } from '../lib/api-types';
 import { formatTime } from '../lib/format';
 import { messageStore } from '../lib/message-store';
 import { trpc } from '../lib/trpc';
+import { AttachmentList } from './attachment-list';
 import { Avatar } from './avatar';
 import { MessageEditor } from './message-editor';
 import { MessageMarkdown } from './message-markdown';
@@ -47,7 +48,10 @@ export const MessageItem = memo(function MessageItem({
   };
 
   return (
-    <li className={`message ${startsGroup ? 'message-first' : ''} ${own ? 'message-own' : ''}`}>
+    <li
+      id={`message-${message.id}`}
+      className={`message ${startsGroup ? 'message-first' : ''} ${own ? 'message-own' : ''}`}
+    >
       {dayLabel && (
         <div className="day-divider" role="separator">
           <span>{dayLabel}</span>
@@ -76,8 +80,11 @@ export const MessageItem = memo(function MessageItem({
             <MessageEditor message={message} onDone={() => setEditing(false)} />
           ) : (
             <>
-              <MessageMarkdown content={message.content} myUsername={myUsername} />
+              {message.content && (
+                <MessageMarkdown content={message.content} myUsername={myUsername} />
+              )}
               {message.editedAt && <span className="message-edited">(edited)</span>}
+              <AttachmentList attachments={message.attachments} />
               <ReactionBar message={message} />
             </>
           )}

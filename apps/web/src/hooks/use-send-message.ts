@@ -7,8 +7,14 @@ import { useOutbox } from './use-outbox';
 export function useSendMessage(channelId: string) {
   const outbox = useOutbox();
   return useCallback(
-    (content: string, clientMsgId: string = crypto.randomUUID()) =>
-      outbox.send({ clientMsgId, channelId, content, createdAt: new Date().toISOString() }),
+    (content: string, clientMsgId: string = crypto.randomUUID(), attachmentIds: string[] = []) =>
+      outbox.send({
+        clientMsgId,
+        channelId,
+        content,
+        ...(attachmentIds.length ? { attachmentIds } : {}),
+        createdAt: new Date().toISOString(),
+      }),
     [channelId, outbox],
   );
 }

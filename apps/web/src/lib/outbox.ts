@@ -8,6 +8,8 @@ export interface OutboxEntry {
   clientMsgId: string;
   channelId: string;
   content: string;
+  /** Uploads the message carries (already on the server; only their ids wait here). */
+  attachmentIds?: string[];
   createdAt: string;
 }
 

@@ -32,6 +32,7 @@ export function createSessionOutbox(client: TRPCClient<AppRouter>, userId: strin
         channelId: entry.channelId,
         content: entry.content,
         clientMsgId: entry.clientMsgId,
+        attachmentIds: entry.attachmentIds,
       });
       return message;
     },

@@ -3,6 +3,7 @@
 // the database, so a missing seq is waited for briefly and then read from history.
 import type { Queryable } from '@chat/db';
 import { channelLastSeq, readHistory } from '../services/messages.js';
+import type { FileUrlConfig } from '../services/file-urls.js';
 import type { Message } from '../services/views.js';
 import type { ChannelEvent } from './events.js';
 
@@ -28,6 +29,7 @@ export class ChannelFeed {
 
   constructor(
     private readonly db: Queryable,
+    private readonly fileUrls: FileUrlConfig,
     readonly channelId: string,
     private readonly options: ChannelFeedOptions,
   ) {}
@@ -58,7 +60,7 @@ export class ChannelFeed {
     if (this.closed || this.next === null) return;
     try {
       for (;;) {
-        const page = await readHistory(this.db, {
+        const page = await readHistory(this.db, this.fileUrls, {
           channelId: this.channelId,
           after: this.next - 1,
           limit: 100,
@@ -109,7 +111,7 @@ export class ChannelFeed {
     const until = Math.min(...this.pending.keys());
     try {
       while (this.next !== null && this.next < until && !this.closed) {
-        const page = await readHistory(this.db, {
+        const page = await readHistory(this.db, this.fileUrls, {
           channelId: this.channelId,
           after: this.next - 1,
           limit: Math.min(100, until - this.next),

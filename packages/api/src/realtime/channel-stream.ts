@@ -27,6 +27,7 @@ export class ChannelStream {
 
   private constructor(
     private readonly db: Queryable,
+    private readonly hub: RealtimeHub,
     readonly channelId: string,
     private readonly sink: ChannelSink,
   ) {}
@@ -42,7 +43,7 @@ export class ChannelStream {
     sink: ChannelSink,
     after?: number,
   ): Promise<ChannelStream> {
-    const stream = new ChannelStream(db, channelId, sink);
+    const stream = new ChannelStream(db, hub, channelId, sink);
     const release = stream.hold();
     try {
       stream.stopWatching = await hub.watchChannel(channelId, {
@@ -118,7 +119,7 @@ export class ChannelStream {
   private async sendBacklog(after: number) {
     let cursor = after;
     for (;;) {
-      const page = await readHistory(this.db, {
+      const page = await readHistory(this.db, this.hub.fileUrls, {
         channelId: this.channelId,
         after: cursor,
         limit: backlogPageSize,

@@ -1,6 +1,7 @@
 // This instance's side of the realtime fan-out: a broker subscription per channel or user that
 // some local connection needs (and none other), shared by all of them.
 import type { Queryable } from '@chat/db';
+import type { FileUrlConfig } from '../services/file-urls.js';
 import { typingExpiryMs } from '../services/typing.js';
 import type { Broker } from './broker.js';
 import { ChannelFeed, type ChannelListener } from './channel-feed.js';
@@ -17,6 +18,13 @@ export interface RealtimeHubOptions {
   subscriberBacklogLimit?: number;
 }
 
+export interface RealtimeHubDeps {
+  db: Queryable;
+  broker: Broker;
+  /** Signs the attachment URLs of messages read from the database (backlogs, gaps). */
+  fileUrls: FileUrlConfig;
+}
+
 interface FeedEntry {
   feed: ChannelFeed;
   /** Resolves to the function that ends the feed's broker subscription. */
@@ -31,11 +39,14 @@ export class RealtimeHub {
   readonly typingExpiryMs: number;
   readonly subscriberBacklogLimit: number;
 
-  constructor(
-    private readonly db: Queryable,
-    private readonly broker: Broker,
-    options: RealtimeHubOptions = {},
-  ) {
+  private readonly db: Queryable;
+  private readonly broker: Broker;
+  readonly fileUrls: FileUrlConfig;
+
+  constructor(deps: RealtimeHubDeps, options: RealtimeHubOptions = {}) {
+    this.db = deps.db;
+    this.broker = deps.broker;
+    this.fileUrls = deps.fileUrls;
     this.gapWaitMs = options.gapWaitMs ?? 250;
     this.typingExpiryMs = options.typingExpiryMs ?? typingExpiryMs;
     this.subscriberBacklogLimit = options.subscriberBacklogLimit ?? 10_000;
@@ -85,7 +96,7 @@ export class RealtimeHub {
   }
 
   private openFeed(channelId: string): FeedEntry {
-    const feed = new ChannelFeed(this.db, channelId, { gapWaitMs: this.gapWaitMs });
+    const feed = new ChannelFeed(this.db, this.fileUrls, channelId, { gapWaitMs: this.gapWaitMs });
     const fanout = new TopicFanout(this.broker, channelTopic(channelId), () => {});
     const ready = fanout
       .add((event) => feed.receive(event as ChannelEvent))

@@ -7,3 +7,4 @@ export * from './realtime.js';
 export * from './integrations.js';
 export * from './social.js';
 export * from './objects.js';
+export * from './search.js';

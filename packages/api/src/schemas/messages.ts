@@ -4,10 +4,12 @@ import { z } from 'zod';
 import { limits, pageLimit, queryBoolean, querySeq, seq, text, uuid } from './common.js';
 
 export const messageContent = text().trim().min(1).max(limits.messageLength);
+/** What a send may carry: empty only with attachments (the service checks that, for every transport). */
+export const sendContent = text().trim().max(limits.messageLength);
 export const clientMsgId = text().min(1).max(128);
 
 export const sendMessageBody = z.object({
-  content: messageContent,
+  content: sendContent,
   clientMsgId: clientMsgId.optional(),
   /** Files uploaded before (POST /api/files) to attach to the message. */
   attachmentIds: z.array(uuid).max(10).optional(),

@@ -7,6 +7,7 @@ import { errorStatus, type ErrorCode } from '../errors.js';
 import type { Session, TokenPair } from '../services/auth.js';
 import type { History } from '../services/messages.js';
 import type { Thread } from '../services/threads.js';
+import type { SearchHit } from '../services/search.js';
 import type { Attachment, Channel, Message, OwnUser, Reaction, User } from '../services/views.js';
 import type { Page } from './common.js';
 
@@ -108,6 +109,15 @@ export const history = z
 export const thread = z
   .object({ root: message, items: z.array(message), hasMore: z.boolean() })
   .meta({ id: 'MessageThread', description: 'A root message and a page of its replies' });
+export const searchHit = message
+  .extend({
+    /** The matching passage, HTML-escaped, with the terms in `<mark>…</mark>`. */
+    highlight: z.string(),
+  })
+  .meta({ id: 'SearchHit' });
+export const searchPage = page(searchHit).meta({ id: 'SearchPage' });
+
+export const fileResult = z.object({ file: attachment });
 
 export const tokenPair = z.object({ accessToken: z.string(), refreshToken: z.string() });
 export const session = tokenPair.extend({ user: ownUser }).meta({ id: 'Session' });
@@ -146,6 +156,7 @@ export type ObjectSchemasMatchViews = [
   Check<Same<z.output<typeof channelPage>, Page<Channel>>>,
   Check<Same<z.output<typeof history>, History>>,
   Check<Same<z.output<typeof thread>, Thread>>,
+  Check<Same<z.output<typeof searchHit>, SearchHit>>,
   Check<Same<z.output<typeof tokenPair>, TokenPair>>,
   Check<Same<z.output<typeof session>, Session>>,
 ];

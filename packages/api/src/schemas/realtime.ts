@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { userStatus } from './auth.js';
 import { seq, uuid } from './common.js';
-import { clientMsgId, messageContent, sendMessageBody } from './messages.js';
+import { clientMsgId, sendContent, sendMessageBody } from './messages.js';
 import { reactionInput } from './social.js';
 
 /**
@@ -21,7 +21,7 @@ export const clientFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('message'),
     channel: uuid,
-    content: messageContent,
+    content: sendContent,
     clientMsgId: clientMsgId.optional(),
     attachmentIds: sendMessageBody.shape.attachmentIds,
     parentId: sendMessageBody.shape.parentId,

@@ -119,7 +119,7 @@ export interface ChannelExport {
 
 /** A channel (by id or by name) and its whole history. */
 export async function exportChannel(
-  deps: Pick<ServiceDeps, 'db'>,
+  deps: Pick<ServiceDeps, 'db' | 'files'>,
   ref: string,
 ): Promise<ChannelExport> {
   const rows = await deps.db
@@ -134,7 +134,7 @@ export async function exportChannel(
   const channelId = row.id;
   async function* messages() {
     for (let after = 0; ;) {
-      const page = await readHistory(deps.db, { channelId, after, limit: 500 });
+      const page = await readHistory(deps.db, deps.files.urls, { channelId, after, limit: 500 });
       yield* page.items;
       const last = page.items.at(-1);
       if (!page.hasMore || !last) return;

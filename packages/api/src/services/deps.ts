@@ -2,6 +2,7 @@ import type { Database } from '@chat/db';
 import type { ChatEvent } from '../realtime/events.js';
 import type { RealtimeHub } from '../realtime/hub.js';
 import type { PresenceStore } from '../realtime/presence.js';
+import type { FilesConfig } from './files.js';
 import type { SendBatcher } from './send-batcher.js';
 import type { TypingThrottle } from './typing.js';
 import type { TokenConfig } from './tokens.js';
@@ -35,6 +36,8 @@ export interface ServiceDeps {
   typing: TypingThrottle;
   /** This instance's subscriptions to live events (for the realtime transports). */
   realtime: RealtimeHub;
+  /** Where uploads go, how large they may be, and how their URLs are signed. */
+  files: FilesConfig;
   /** The group commit every new message goes through (`messages.sendMessage`). */
   sends: SendBatcher;
 }

@@ -1,7 +1,10 @@
-// What a Message carries besides its own row: its reactions, read for a whole page of messages
-// in one query (never one per message). Every place that returns Messages passes them through.
+// What a Message carries besides its own row: its reactions and its files, each read for a whole
+// page of messages in one query (never one per message). Every place that returns Messages
+// passes them through.
 import { schema, type Queryable } from '@chat/db';
 import { asc, inArray, sql } from 'drizzle-orm';
+import { withAttachments } from './attachments.js';
+import type { FileUrlConfig } from './file-urls.js';
 import type { Message, Reaction } from './views.js';
 
 const { messageReactions } = schema;
@@ -35,16 +38,25 @@ export async function reactionsByMessage(
   return byMessage;
 }
 
-/** The messages with their reactions filled in (one query for all of them). */
-export async function withExtras(q: Queryable, messages: Message[]): Promise<Message[]> {
+/** The messages with their reactions and attachments filled in (one query for each). */
+export async function withExtras<M extends Message>(
+  q: Queryable,
+  urls: FileUrlConfig,
+  messages: M[],
+): Promise<M[]> {
   const reactions = await reactionsByMessage(
     q,
     messages.filter((m) => !m.deleted).map((m) => m.id),
   );
-  return messages.map((m) => ({ ...m, reactions: reactions.get(m.id) ?? [] }));
+  const withReactions = messages.map((m) => ({ ...m, reactions: reactions.get(m.id) ?? [] }));
+  return withAttachments(q, urls, withReactions);
 }
 
-export async function withExtrasOne(q: Queryable, message: Message): Promise<Message> {
-  const [filled] = await withExtras(q, [message]);
+export async function withExtrasOne(
+  q: Queryable,
+  urls: FileUrlConfig,
+  message: Message,
+): Promise<Message> {
+  const [filled] = await withExtras(q, urls, [message]);
   return filled ?? message;
 }

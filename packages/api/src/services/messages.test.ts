@@ -65,7 +65,7 @@ describe.each(testDatabaseKinds())('messages service on %s', (kind) => {
       });
     });
 
-    it('refuses attachments, which have no storage yet, without writing or numbering anything', async () => {
+    it('refuses an attachment that is no upload of the sender, without writing or numbering anything', async () => {
       const channel = await createChannel(deps, alice);
       await expect(
         messages.sendMessage(deps, alice, {
@@ -179,6 +179,7 @@ describe.each(testDatabaseKinds())('messages service on %s', (kind) => {
         sends: new SendBatcher({
           db: deps.db,
           lookup: messages.messagesByIds,
+          fileUrls: deps.files.urls,
           publish: async (event) => {
             if (event.type === 'message') {
               const rows = await deps.db

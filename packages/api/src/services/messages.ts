@@ -1,9 +1,23 @@
 import { schema, type Queryable } from '@chat/db';
-import { and, asc, desc, eq, gt, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  isNull,
+  lt,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import type { EditMessageInput, HistoryInput, MarkReadInput } from '../schemas/index.js';
 import { limits } from '../schemas/common.js';
 import { memberChannel, visibleChannel } from './access.js';
+import { checkAttachments } from './attachments.js';
+import type { FileUrlConfig } from './file-urls.js';
 import type { SendInput } from './send-batch.js';
 import { threadRootOf } from './thread-roots.js';
 import type { Actor, ServiceDeps } from './deps.js';
@@ -12,12 +26,18 @@ import { iso, isoOrNull, type Message } from './views.js';
 
 const { channels, channelMembers, messages, users } = schema;
 
-const messageColumns = {
-  message: messages,
+// Every column but the search vector, which only search reads (and in SQL).
+const { searchVector: _searchVector, ...messageFields } = getTableColumns(messages);
+
+export const messageColumns = {
+  message: messageFields,
   username: users.username,
 };
 
-export type MessageRow = { message: typeof messages.$inferSelect; username: string };
+export type MessageRow = {
+  message: Omit<typeof messages.$inferSelect, 'searchVector'>;
+  username: string;
+};
 
 export function toMessage({ message, username }: MessageRow): Message {
   const deleted = message.deletedAt !== null;
@@ -52,9 +72,13 @@ export function selectMessages(q: Queryable) {
     .$dynamic();
 }
 
-export async function findMessage(q: Queryable, where: SQL): Promise<Message | undefined> {
+export async function findMessage(
+  q: Queryable,
+  urls: FileUrlConfig,
+  where: SQL,
+): Promise<Message | undefined> {
   const [row] = await selectMessages(q).where(where);
-  return row && withExtrasOne(q, toMessage(row));
+  return row && withExtrasOne(q, urls, toMessage(row));
 }
 
 export type { WebhookAuthor } from './send-batch.js';
@@ -80,11 +104,13 @@ export async function sendMessage(
   input: SendInput,
 ): Promise<SendResult> {
   validateSend(input);
-  // a reply joins the batch with its thread's root as parentId (checked here, per message)
+  // per message, before the batch: a reply joins it with its thread's root as parentId, and
+  // the files it carries are checked (the batch claims them in its transaction)
   const parentId =
     input.parentId === undefined
       ? undefined
       : await threadRootOf(deps.db, actor, input.channelId, input.parentId);
+  if (input.attachmentIds?.length) await checkAttachments(deps.db, actor, input.attachmentIds);
   const outcome = await deps.sends.send({ actor, input: { ...input, parentId } });
   if (!outcome.ok) throw outcome.error;
   return { message: outcome.message, created: outcome.created };
@@ -92,16 +118,26 @@ export async function sendMessage(
 
 /** What can be told of a send alone, before it joins a batch (the batch checks membership). */
 function validateSend(input: SendInput) {
-  if (input.attachmentIds?.length) throw badRequest('Attachments are not supported yet');
   const length = input.content.trim().length;
-  if (length === 0 || length > limits.messageLength)
-    throw badRequest(`A message has 1 to ${limits.messageLength} characters`);
+  // empty is fine for a message that carries files
+  if ((length === 0 && !input.attachmentIds?.length) || length > limits.messageLength)
+    throw badRequest('Invalid input', [
+      {
+        path: 'content',
+        message: `must have 1 to ${limits.messageLength} characters (or be empty, with attachments)`,
+      },
+    ]);
 }
 
 /** Messages by id as readers see them (the group commit answers repeated clientMsgIds with it). */
-export async function messagesByIds(q: Queryable, ids: string[]): Promise<Map<string, Message>> {
+export async function messagesByIds(
+  q: Queryable,
+  urls: FileUrlConfig,
+  ids: string[],
+): Promise<Map<string, Message>> {
   const rows = await selectMessages(q).where(inArray(messages.id, ids));
-  return new Map(rows.map((row) => [row.message.id, toMessage(row)]));
+  const found = await withExtras(q, urls, rows.map(toMessage));
+  return new Map(found.map((message) => [message.id, message]));
 }
 
 export interface History {
@@ -120,7 +156,7 @@ export async function history(
   input: HistoryInput,
 ): Promise<History> {
   await visibleChannel(deps.db, actor, input.channelId);
-  return readHistory(deps.db, input);
+  return readHistory(deps.db, deps.files.urls, input);
 }
 
 /** The seq of the newest message of a channel (0 for none yet). */
@@ -132,7 +168,11 @@ export async function channelLastSeq(q: Queryable, channelId: string): Promise<n
   return row?.lastSeq ?? 0;
 }
 
-export async function readHistory(q: Queryable, input: HistoryInput): Promise<History> {
+export async function readHistory(
+  q: Queryable,
+  urls: FileUrlConfig,
+  input: HistoryInput,
+): Promise<History> {
   const inChannel = input.topLevel
     ? and(eq(messages.channelId, input.channelId), isNull(messages.parentId))
     : eq(messages.channelId, input.channelId);
@@ -147,13 +187,13 @@ export async function readHistory(q: Queryable, input: HistoryInput): Promise<Hi
     .orderBy(forward ? asc(messages.seq) : desc(messages.seq))
     .limit(input.limit + 1);
   const hasMore = rows.length > input.limit;
-  const page = await withExtras(q, rows.slice(0, input.limit).map(toMessage));
+  const page = await withExtras(q, urls, rows.slice(0, input.limit).map(toMessage));
   return { items: forward ? page : page.reverse(), hasMore };
 }
 
 /** The message if the actor can see its channel; NOT_FOUND otherwise. */
 export async function visibleMessage(deps: ServiceDeps, actor: Actor, messageId: string) {
-  const message = await findMessage(deps.db, eq(messages.id, messageId));
+  const message = await findMessage(deps.db, deps.files.urls, eq(messages.id, messageId));
   if (!message) throw notFound('Message');
   try {
     const access = await visibleChannel(deps.db, actor, message.channelId);
@@ -175,7 +215,7 @@ export async function editMessage(
     .update(messages)
     .set({ content: input.content, editedAt: sql`now()` })
     .where(eq(messages.id, input.messageId));
-  const updated = await findMessage(deps.db, eq(messages.id, input.messageId));
+  const updated = await findMessage(deps.db, deps.files.urls, eq(messages.id, input.messageId));
   if (!updated) throw notFound('Message');
   await deps.events.publish({
     type: 'message_updated',
@@ -204,7 +244,7 @@ export async function deleteMessage(
     .update(messages)
     .set({ content: '', deletedAt: sql`now()` })
     .where(eq(messages.id, messageId));
-  const deleted = await findMessage(deps.db, eq(messages.id, messageId));
+  const deleted = await findMessage(deps.db, deps.files.urls, eq(messages.id, messageId));
   if (deleted)
     await deps.events.publish({
       type: 'message_deleted',

@@ -13,7 +13,7 @@ import type { Message } from './views.js';
 const { messages } = schema;
 
 export async function setPin(deps: ServiceDeps, actor: Actor, input: PinInput): Promise<Message> {
-  const message = await memberMessage(deps.db, actor, input.messageId);
+  const message = await memberMessage(deps, actor, input.messageId);
   const pin = input.op === 'add';
   const changed = await deps.db
     .update(messages)
@@ -56,5 +56,5 @@ export async function listPins(
     )
     .orderBy(desc(messages.pinnedAt), desc(messages.seq))
     .limit(limits.pageSize);
-  return { items: await withExtras(deps.db, rows.map(toMessage)) };
+  return { items: await withExtras(deps.db, deps.files.urls, rows.map(toMessage)) };
 }

@@ -17,11 +17,12 @@ const { messages, messageReactions } = schema;
  * message the actor cannot see, FORBIDDEN in a public channel they have not joined.
  */
 export async function memberMessage(
-  q: Queryable,
+  deps: ServiceDeps,
   actor: Actor,
   messageId: string,
 ): Promise<Message> {
-  const message = await findMessage(q, eq(messages.id, messageId));
+  const q = deps.db;
+  const message = await findMessage(q, deps.files.urls, eq(messages.id, messageId));
   if (!message || message.deleted) throw notFound('Message');
   const access = await visibleChannel(q, actor, message.channelId).catch((error: unknown) => {
     throw error instanceof AppError && error.code === 'NOT_FOUND' ? notFound('Message') : error;
@@ -36,7 +37,7 @@ export async function react(
   actor: Actor,
   input: ReactionInput,
 ): Promise<Message> {
-  const message = await memberMessage(deps.db, actor, input.messageId);
+  const message = await memberMessage(deps, actor, input.messageId);
   const { changed, reactions } = await deps.db.transaction(async (tx) => {
     // The message's row lock orders concurrent changes, so the limit holds and each change
     // reads the reactions it leaves behind.

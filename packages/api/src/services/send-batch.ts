@@ -3,9 +3,11 @@
 // gets the first message. Every statement takes the whole batch, so a batch of 100 costs about
 // what one message did.
 import type { Database, Queryable } from '@chat/db';
-import { forbidden, notFound } from '../errors.js';
+import { badRequest, forbidden, notFound } from '../errors.js';
 import type { SendMessageInput } from '../schemas/index.js';
+import { claimAttachments, toAttachment } from './attachments.js';
 import type { Actor } from './deps.js';
+import type { FileUrlConfig } from './file-urls.js';
 import {
   allocateSeqs,
   checkSenders,
@@ -42,7 +44,11 @@ export type SendOutcome =
   | { ok: false; error: Error };
 
 /** Finds messages by id as every reader sees them (for repeated clientMsgIds). */
-export type MessageLookup = (q: Queryable, ids: string[]) => Promise<Map<string, Message>>;
+export type MessageLookup = (
+  q: Queryable,
+  urls: FileUrlConfig,
+  ids: string[],
+) => Promise<Map<string, Message>>;
 
 /**
  * Stores the batch in one transaction and answers one outcome per send, in the batch's order.
@@ -52,6 +58,7 @@ export async function commitSendBatch(
   db: Database,
   sends: PendingSend[],
   lookup: MessageLookup,
+  fileUrls: FileUrlConfig,
 ): Promise<SendOutcome[]> {
   return db.transaction(async (tx) => {
     const entries: Entry[] = sends.map((send) => ({ send, outcome: undefined }));
@@ -74,6 +81,8 @@ export async function commitSendBatch(
     const firstOfClientMsgId = new Map<string, Entry>();
     const duplicateOf = new Map<Entry, Entry>();
     const fresh: Entry[] = [];
+    // a file two sends of the batch want goes to the first; the other is refused alone
+    const wantedFiles = new Set<string>();
     entries.forEach((entry, i) => {
       const { actor, input } = entry.send;
       const check = checks.get(i);
@@ -88,7 +97,12 @@ export async function commitSendBatch(
         entry.outcome = { ok: false, error: notFound('Channel') };
       else if (!check.isMember)
         entry.outcome = { ok: false, error: forbidden('Join the channel first') };
-      else fresh.push(entry);
+      else if ((input.attachmentIds ?? []).some((id) => wantedFiles.has(id)))
+        entry.outcome = { ok: false, error: badRequest('Those files are attached already') };
+      else {
+        for (const id of input.attachmentIds ?? []) wantedFiles.add(id);
+        fresh.push(entry);
+      }
     });
 
     // Seqs: each channel's counter moves once for all of its new messages.
@@ -144,15 +158,28 @@ export async function commitSendBatch(
       if (row.parentId !== null && stored) replyIds.push(stored.id);
     }
     const rootIds = await countRepliesIntoRoots(tx, replyIds);
-    const roots = rootIds.length ? await lookup(tx, rootIds) : new Map<string, Message>();
+    const roots = rootIds.length ? await lookup(tx, fileUrls, rootIds) : new Map<string, Message>();
+    // Attachments (checked per message before the batch): one claim for the whole batch; a file
+    // taken meanwhile by another send refuses the batch (BAD_REQUEST), which then writes nothing.
+    const claims = rows.flatMap(({ entry, row }) => {
+      const stored = inserted.get(`${row.channelId}:${row.seq}`);
+      const fileIds = entry.send.input.attachmentIds ?? [];
+      return stored && fileIds.length
+        ? [{ messageId: stored.id, uploaderId: entry.send.actor.userId, fileIds }]
+        : [];
+    });
+    const claimed = await claimAttachments(tx, claims);
     for (const { entry, row } of rows) {
       const stored = inserted.get(`${row.channelId}:${row.seq}`);
       if (!stored) throw new Error('insert returned no row');
       const root = row.parentId === null ? undefined : roots.get(row.parentId);
+      const attachments = (claimed.get(stored.id) ?? []).map((file) =>
+        toAttachment(fileUrls, file),
+      );
       entry.outcome = {
         ok: true,
         created: true,
-        message: newMessage(row, stored, entry.send.actor),
+        message: { ...newMessage(row, stored, entry.send.actor), attachments },
         ...(root ? { root } : {}),
       };
     }
@@ -169,7 +196,7 @@ export async function commitSendBatch(
 
     // Repeated clientMsgIds: the first message, from before the batch or from within it.
     const previous = previousIds.size
-      ? await lookup(tx, [...new Set(previousIds.values())])
+      ? await lookup(tx, fileUrls, [...new Set(previousIds.values())])
       : new Map<string, Message>();
     for (const [entry, id] of previousIds) {
       const message = previous.get(id);

@@ -164,6 +164,7 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
       sends: new SendBatcher({
         db: deps.db,
         lookup: messages.messagesByIds,
+        fileUrls: deps.files.urls,
         publish: async () => {},
       }),
     };
@@ -229,6 +230,7 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
       sends: new SendBatcher({
         db: deps.db,
         lookup: messages.messagesByIds,
+        fileUrls: deps.files.urls,
         publish: (event) => deps.events.publish(event),
         maxWaitMs: 10_000,
       }),

@@ -11,11 +11,14 @@ import {
   type PendingSend,
   type SendOutcome,
 } from './send-batch.js';
+import type { FileUrlConfig } from './file-urls.js';
 import type { Message } from './views.js';
 
 export interface SendBatcherOptions {
   db: Database;
   lookup: MessageLookup;
+  /** Signs the URLs of the attachments the messages carry. */
+  fileUrls: FileUrlConfig;
   /** Called after the commit for each stored (or repeated) message, in seq order per channel. */
   publish: (event: ChatEvent) => Promise<void>;
   /** Where a failed publish is told (the message is stored: readers find it by its seq). */
@@ -101,7 +104,12 @@ export class SendBatcher {
    */
   private async commit(batch: Waiting[], attempt: number): Promise<SendOutcome[]> {
     try {
-      return await commitSendBatch(this.options.db, batch, this.options.lookup);
+      return await commitSendBatch(
+        this.options.db,
+        batch,
+        this.options.lookup,
+        this.options.fileUrls,
+      );
     } catch (error) {
       if (retriable(error) && batch.length > 1) {
         const half = Math.ceil(batch.length / 2);

@@ -27,7 +27,7 @@ export async function thread(deps: ServiceDeps, actor: Actor, input: ThreadInput
   const root =
     message.parentId === null
       ? message
-      : await findMessage(deps.db, eq(messages.id, message.parentId));
+      : await findMessage(deps.db, deps.files.urls, eq(messages.id, message.parentId));
   if (!root) throw notFound('Message');
   const inThread = eq(messages.parentId, root.id);
   const rows = await selectMessages(deps.db)
@@ -36,7 +36,7 @@ export async function thread(deps: ServiceDeps, actor: Actor, input: ThreadInput
     .limit(input.limit + 1);
   return {
     root,
-    items: await withExtras(deps.db, rows.slice(0, input.limit).map(toMessage)),
+    items: await withExtras(deps.db, deps.files.urls, rows.slice(0, input.limit).map(toMessage)),
     hasMore: rows.length > input.limit,
   };
 }

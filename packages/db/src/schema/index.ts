@@ -2,3 +2,4 @@ export * from './users.js';
 export * from './channels.js';
 export * from './messages.js';
 export * from './integrations.js';
+export * from './files.js';

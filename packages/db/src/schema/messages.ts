@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  customType,
   index,
   integer,
   pgTable,
@@ -14,6 +15,8 @@ import { createdAt, id, nullableTimestamp } from './columns.js';
 import { channels } from './channels.js';
 import { webhooks } from './integrations.js';
 import { users } from './users.js';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 export const messages = pgTable(
   'messages',
@@ -50,6 +53,10 @@ export const messages = pgTable(
     /** When a member pinned it in its channel (null: not pinned). */
     pinnedAt: nullableTimestamp(),
     pinnedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+    /** The content's words for full-text search (English stemming), kept by Postgres itself. */
+    searchVector: tsvector()
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', content)`),
   },
   (t) => [
     uniqueIndex('messages_channel_seq_key').on(t.channelId, t.seq),
@@ -65,6 +72,7 @@ export const messages = pgTable(
     index('messages_channel_pinned_idx')
       .on(t.channelId, t.pinnedAt)
       .where(sql`${t.pinnedAt} is not null`),
+    index('messages_search_idx').using('gin', t.searchVector),
   ],
 );
 

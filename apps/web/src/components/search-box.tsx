@@ -1,0 +1,135 @@
+// The search box ("/" or Ctrl+K focuses it) and its results: highlighted passages (HTML the
+// server escaped, with only <mark> in it); a hit opens its channel scrolled to the message.
+import { useEffect, useRef, useState } from 'react';
+import { useJumpTarget, jumpTarget } from '../lib/jump-target';
+import { channelPath, navigate } from '../lib/route';
+import { trpc } from '../lib/trpc';
+import { formatDay, formatTime } from '../lib/format';
+
+function useFocusShortcut(input: React.RefObject<HTMLInputElement | null>) {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const typing =
+        event.target instanceof HTMLElement &&
+        (event.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName));
+      const ctrlK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k';
+      if (ctrlK || (event.key === '/' && !typing)) {
+        event.preventDefault();
+        input.current?.focus();
+        input.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [input]);
+}
+
+function SearchResults({ q, onClose }: { q: string; onClose: () => void }) {
+  const results = trpc.search.messages.useInfiniteQuery(
+    { q, limit: 20 },
+    { getNextPageParam: (page) => page.nextCursor ?? undefined },
+  );
+  const hits = results.data?.pages.flatMap((page) => page.items) ?? [];
+  return (
+    <section className="search-results" aria-label="Search results">
+      <header className="search-results-header">
+        <strong>Results for “{q}”</strong>
+        <button type="button" onClick={onClose} aria-label="Close search">
+          ×
+        </button>
+      </header>
+      {results.isLoading && <p>Searching…</p>}
+      {results.error && <p role="alert">{results.error.message}</p>}
+      {results.isSuccess && hits.length === 0 && <p>No messages found.</p>}
+      <ul>
+        {hits.map((hit) => (
+          <li key={hit.id}>
+            <button
+              type="button"
+              className="search-hit"
+              onClick={() => {
+                jumpTarget.set(hit.id);
+                navigate(channelPath(hit.channelId));
+                onClose();
+              }}
+            >
+              <span className="search-hit-meta">
+                <strong>{hit.username}</strong> · {formatDay(hit.createdAt)}{' '}
+                {formatTime(hit.createdAt)}
+              </span>
+              {/* the server escaped everything but its own <mark> tags */}
+              <span
+                className="search-hit-text"
+                dangerouslySetInnerHTML={{ __html: hit.highlight }}
+              />
+            </button>
+          </li>
+        ))}
+      </ul>
+      {results.hasNextPage && (
+        <button type="button" onClick={() => void results.fetchNextPage()}>
+          More results
+        </button>
+      )}
+    </section>
+  );
+}
+
+export function SearchBox() {
+  const input = useRef<HTMLInputElement>(null);
+  const [draft, setDraft] = useState('');
+  const [q, setQ] = useState<string | null>(null);
+  useFocusShortcut(input);
+  return (
+    <div className="search">
+      <form
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setQ(draft.trim() || null);
+        }}
+      >
+        <input
+          ref={input}
+          type="search"
+          aria-label="Search"
+          placeholder="Search (/ or Ctrl+K)"
+          value={draft}
+          maxLength={500}
+          onChange={(event) => setDraft(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') setQ(null);
+          }}
+        />
+      </form>
+      {q && <SearchResults q={q} onClose={() => setQ(null)} />}
+    </div>
+  );
+}
+
+/** Scrolls to the message a search hit opened, once it is on the page, and marks it briefly. */
+export function JumpToMessage() {
+  const target = useJumpTarget();
+  useEffect(() => {
+    if (!target) return;
+    const find = () => document.getElementById(`message-${target}`);
+    const reveal = (element: HTMLElement) => {
+      element.scrollIntoView({ block: 'center' });
+      element.classList.add('message-jumped');
+      element.setAttribute('aria-current', 'true');
+      jumpTarget.set(null);
+    };
+    const now = find();
+    if (now) return reveal(now);
+    const observer = new MutationObserver(() => {
+      const element = find();
+      if (element) {
+        observer.disconnect();
+        reveal(element);
+      }
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [target]);
+  return null;
+}

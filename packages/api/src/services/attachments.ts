@@ -1,0 +1,121 @@
+// Files on messages: checking and claiming a send's attachmentIds, and reading the attachments
+// of a page of messages in one query.
+import { schema, type Queryable } from '@chat/db';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { badRequest } from '../errors.js';
+import type { Actor } from './deps.js';
+import { signedFileUrl, type FileUrlConfig } from './file-urls.js';
+import type { Attachment, Message } from './views.js';
+
+const { files } = schema;
+
+export type FileRow = typeof files.$inferSelect;
+
+export const maxAttachments = 10;
+
+export function toAttachment(urls: FileUrlConfig, row: FileRow): Attachment {
+  return {
+    id: row.id,
+    name: row.name,
+    size: row.size,
+    contentType: row.contentType,
+    url: signedFileUrl(urls, row.id),
+  };
+}
+
+const notYours = () =>
+  badRequest('Invalid attachments', [
+    {
+      path: 'attachmentIds',
+      message: `must be at most ${maxAttachments} different files you uploaded and have not attached yet`,
+    },
+  ]);
+
+/** BAD_REQUEST unless every id is a different file of the actor's that is not attached yet. */
+export async function checkAttachments(
+  q: Queryable,
+  actor: Actor,
+  fileIds: readonly string[],
+): Promise<void> {
+  if (fileIds.length === 0) return;
+  if (fileIds.length > maxAttachments || new Set(fileIds).size !== fileIds.length) throw notYours();
+  const rows = await q
+    .select({ id: files.id })
+    .from(files)
+    .where(
+      and(
+        inArray(files.id, [...fileIds]),
+        eq(files.uploaderId, actor.userId),
+        isNull(files.messageId),
+      ),
+    );
+  if (rows.length !== fileIds.length) throw notYours();
+}
+
+export interface AttachmentClaim {
+  messageId: string;
+  uploaderId: string;
+  fileIds: readonly string[];
+}
+
+/**
+ * Attaches files to the messages just inserted, in the caller's transaction: one statement for
+ * any number of messages. A file taken meanwhile (another send claimed it first) throws
+ * BAD_REQUEST, which rolls the transaction back. Returns each message's files in upload order
+ * (the order readers get them in).
+ */
+export async function claimAttachments(
+  tx: Queryable,
+  claims: readonly AttachmentClaim[],
+): Promise<Map<string, FileRow[]>> {
+  const wanted = claims.flatMap((claim) => claim.fileIds.map((fileId) => ({ ...claim, fileId })));
+  const byMessage = new Map<string, FileRow[]>(claims.map((claim) => [claim.messageId, []]));
+  if (wanted.length === 0) return byMessage;
+  const claimedBy = sql.join(
+    wanted.map((w) => sql`(${w.fileId}::uuid, ${w.uploaderId}::uuid)`),
+    sql`, `,
+  );
+  const messageOf = sql.join(
+    wanted.map((w) => sql`when ${w.fileId}::uuid then ${w.messageId}::uuid`),
+    sql` `,
+  );
+  const claimed = await tx
+    .update(files)
+    .set({ messageId: sql`case ${files.id} ${messageOf} end` })
+    .where(and(sql`(${files.id}, ${files.uploaderId}) in (${claimedBy})`, isNull(files.messageId)))
+    .returning();
+  if (claimed.length !== wanted.length) throw notYours();
+  for (const row of claimed.sort(byUploadOrder)) {
+    if (row.messageId) byMessage.get(row.messageId)?.push(row);
+  }
+  return byMessage;
+}
+
+/** The messages with their attachments (none on a deleted message), read in one query. */
+const byUploadOrder = (a: FileRow, b: FileRow) =>
+  a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export async function withAttachments<M extends Message>(
+  q: Queryable,
+  urls: FileUrlConfig,
+  messages: M[],
+): Promise<M[]> {
+  const ids = messages.filter((message) => !message.deleted).map((message) => message.id);
+  if (ids.length === 0) return messages;
+  const rows = await q
+    .select()
+    .from(files)
+    .where(inArray(files.messageId, ids))
+    .orderBy(asc(files.createdAt), asc(files.id));
+  const byMessage = new Map<string, Attachment[]>();
+  for (const row of rows) {
+    if (!row.messageId) continue;
+    const list = byMessage.get(row.messageId) ?? [];
+    list.push(toAttachment(urls, row));
+    byMessage.set(row.messageId, list);
+  }
+  return messages.map((message) => {
+    const attachments = byMessage.get(message.id);
+    return attachments ? { ...message, attachments } : message;
+  });
+}
