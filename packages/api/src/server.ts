@@ -31,7 +31,7 @@ export * as liveService from './services/live.js';
 export { TypingThrottle } from './services/typing.js';
 export { RealtimeHub } from './realtime/hub.js';
 export type { UserSession, ClientEvent, SessionSink } from './realtime/user-session.js';
-export { mentionPattern } from './services/channel-views.js';
+export { mentionedNames, mentionPattern } from './services/channel-views.js';
 export { RedisBroker } from './realtime/redis-broker.js';
 export { RedisPresence } from './realtime/redis-presence.js';
 export { failFastRedisOptions } from './realtime/redis-connection.js';

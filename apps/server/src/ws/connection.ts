@@ -1,10 +1,10 @@
 // One /ws connection: frames in, the user's live events out. Frames are handled one at a time,
 // in the order they came, so acks keep the order of the messages they acknowledge.
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import {
   channelsService,
   liveService,
-  mentionPattern,
   messagesService,
   presenceService,
   reactionsService,
@@ -22,7 +22,15 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { metrics } from '../metrics.js';
 import { describe, toErrorResponse } from '../plugins/errors.js';
-import { errorFrame, eventFrame, frame, mentionFrame, messageFrame } from './frames.js';
+import {
+  errorFrame,
+  eventFrame,
+  frame,
+  mentionFrameFor,
+  messageFrame,
+  type Frame,
+} from './frames.js';
+import { Outbox } from './outbox.js';
 import { TokenBucket } from './rate-limiter.js';
 
 export interface WsLimits {
@@ -48,10 +56,10 @@ export class WsConnection {
   private readonly id = randomUUID();
   private readonly inbox: string[] = [];
   private readonly bucket: TokenBucket;
-  private readonly mentions: RegExp;
+  private readonly outbox: Outbox;
   private session: UserSession | null = null;
   /** Frames produced before `ready` went out wait here: `ready` is always the first frame. */
-  private beforeReady: string[] | null = [];
+  private beforeReady: Frame[] | null = [];
   private working = false;
   private closed = false;
   private presenceRecorded: Promise<void> | null = null;
@@ -61,13 +69,17 @@ export class WsConnection {
 
   constructor(
     private readonly socket: WebSocket,
+    /** The TCP connection under `socket`. */
+    tcp: Socket,
     private readonly actor: Actor,
     private readonly deps: ServiceDeps,
     private readonly log: FastifyBaseLogger,
     private readonly limits: WsLimits,
   ) {
     this.bucket = new TokenBucket(limits.burst, limits.perSecond);
-    this.mentions = new RegExp(mentionPattern(actor.username));
+    this.outbox = new Outbox(socket, tcp, limits.maxBufferedBytes, (buffered) =>
+      this.log.warn({ userId: actor.userId, buffered }, 'slow consumer cut off'),
+    );
     // Attached before anything is awaited, so no early frame is lost.
     socket.on('message', (data, isBinary) => this.receive(textOf(data), isBinary));
     socket.on('close', () => void this.stop());
@@ -252,41 +264,28 @@ export class WsConnection {
   private deliver(message: Message) {
     this.send(messageFrame(message));
     metrics.delivered(message, 'ws');
-    if (
-      message.userId !== this.actor.userId &&
-      !message.deleted &&
-      this.mentions.test(message.content)
-    ) {
-      this.send(mentionFrame(message));
-    }
+    if (message.userId === this.actor.userId) return;
+    const mention = mentionFrameFor(message, this.actor.username);
+    if (mention) this.send(mention);
   }
 
   private sendEvent(event: ClientEvent) {
     this.send(eventFrame(event));
   }
 
-  private send(data: string) {
+  /** Goes out with the other frames of this turn of the event loop, in the order sent. */
+  private send(data: Frame) {
     if (this.beforeReady) {
       this.beforeReady.push(data);
       return;
     }
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
-      // A client that stopped reading is cut off rather than let the server's memory grow;
-      // it reconnects and resumes from its cursors.
-      this.log.warn(
-        { userId: this.actor.userId, buffered: this.socket.bufferedAmount },
-        'slow consumer cut off',
-      );
-      this.socket.terminate();
-      return;
-    }
-    this.socket.send(data);
+    this.outbox.push(data);
   }
 
-  /** Waits while the socket's send buffer is over half full (between backlog pages). */
+  /** Waits while what the socket has yet to send is over half its bound (during a backlog). */
   private async writable() {
-    while (!this.closed && this.socket.bufferedAmount > this.limits.maxBufferedBytes / 2) {
+    while (!this.closed && this.outbox.pendingBytes > this.limits.maxBufferedBytes / 2) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }

@@ -37,7 +37,14 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (app, { deps, l
     },
     (socket, request) => {
       if (!request.actor) return socket.close(1008, 'unauthenticated');
-      const connection = new WsConnection(socket, request.actor, deps, request.log, limits);
+      const connection = new WsConnection(
+        socket,
+        request.raw.socket,
+        request.actor,
+        deps,
+        request.log,
+        limits,
+      );
       open.add(connection);
       closeOnRevocation(deps, request.actor, socket, request.log);
       socket.once('close', () => open.delete(connection));
