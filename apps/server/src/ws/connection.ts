@@ -16,6 +16,7 @@ import {
   type ClientEvent,
   type Message,
   type ServiceDeps,
+  type SessionSink,
   type UserSession,
 } from '@chat/api/server';
 import type { FastifyBaseLogger } from 'fastify';
@@ -52,7 +53,7 @@ export const defaultWsLimits: WsLimits = {
 
 type ClientFrame = schemas.ClientFrame;
 
-export class WsConnection {
+export class WsConnection implements SessionSink {
   private readonly id = randomUUID();
   private readonly inbox: string[] = [];
   private readonly bucket: TokenBucket;
@@ -65,7 +66,7 @@ export class WsConnection {
   private presenceRecorded: Promise<void> | null = null;
   /** Whether the client answered the last ping (or sent anything) since it went out. */
   private answered = true;
-  private finished: Promise<void> = Promise.resolve();
+  private finished: Promise<void> | null = null;
 
   constructor(
     private readonly socket: WebSocket,
@@ -91,12 +92,8 @@ export class WsConnection {
   /** Subscribes to the user's channels, says `ready`, then handles the frames that waited. */
   async start(): Promise<void> {
     try {
-      this.session = await liveService.openUserSession(this.deps, this.actor, {
-        message: (message) => this.deliver(message),
-        event: (event) => this.sendEvent(event),
-        writable: () => this.writable(),
-        revoked: () => this.socket.close(1008, 'access revoked'),
-      });
+      // the connection is the session's sink itself: no closures of its own per socket
+      this.session = await liveService.openUserSession(this.deps, this.actor, this);
       if (this.closed) return this.session.close();
       this.presenceRecorded = presenceService.connectionOpened(this.deps, this.actor, this.id);
       await this.presenceRecorded;
@@ -261,7 +258,8 @@ export class WsConnection {
     }
   }
 
-  private deliver(message: Message) {
+  /** A live or backlog message of one of the user's channels. */
+  message(message: Message) {
     this.send(messageFrame(message));
     metrics.delivered(message, 'ws');
     if (message.userId === this.actor.userId) return;
@@ -269,8 +267,12 @@ export class WsConnection {
     if (mention) this.send(mention);
   }
 
-  private sendEvent(event: ClientEvent) {
+  event(event: ClientEvent) {
     this.send(eventFrame(event));
+  }
+
+  revoked() {
+    this.socket.close(1008, 'access revoked');
   }
 
   /** Goes out with the other frames of this turn of the event loop, in the order sent. */
@@ -284,7 +286,7 @@ export class WsConnection {
   }
 
   /** Waits while what the socket has yet to send is over half its bound (during a backlog). */
-  private async writable() {
+  async writable() {
     while (!this.closed && this.outbox.pendingBytes > this.limits.maxBufferedBytes / 2) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -292,7 +294,7 @@ export class WsConnection {
 
   /** Stops delivering and records the disconnect (on close, or when the server shuts down). */
   stop(): Promise<void> {
-    if (this.closed) return this.finished;
+    if (this.closed) return this.finished ?? Promise.resolve();
     this.closed = true;
     this.session?.close();
     this.finished = this.recordDisconnect();
