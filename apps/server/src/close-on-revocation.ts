@@ -10,6 +10,7 @@ export function closeOnRevocation(
   socket: WebSocket,
   log: FastifyBaseLogger,
 ): void {
+  if (!actor.accessTokenId) return; // a login session's end reaches the connection itself
   const watching = watchRevocation(deps, actor, () =>
     socket.close(1008, 'access token revoked'),
   ).catch((error: unknown) => {

@@ -49,7 +49,7 @@ class Metrics {
   });
   private readonly commitToDeliver = new Histogram({
     name: 'chat_message_commit_to_deliver_seconds',
-    help: 'From a message committed by this instance to each write of it to a connection here',
+    help: 'From a message committed by this instance to its writes to connections here (once per message per turn of the event loop: its writes in one turn happen together)',
     labelNames: ['transport'] as const,
     buckets: latencyBuckets,
     registers: [this.registry],
@@ -100,12 +100,32 @@ class Metrics {
   }
 
   /** A message written to one connection (messages committed elsewhere are counted, not timed). */
+  /** Counted per delivery, recorded once per message per turn of the event loop. */
   delivered(message: Message, transport: Transport) {
-    this.deliveries.inc({ transport });
-    const committed = this.committedAt.get(message.id);
-    if (committed !== undefined)
-      this.commitToDeliver.observe({ transport }, Math.max(0, Date.now() - committed) / 1000);
+    const counts = this.deliveredThisTurn[transport];
+    if (this.deliveredThisTurn.ws.size + this.deliveredThisTurn['trpc-ws'].size === 0)
+      setImmediate(this.recordDeliveries);
+    counts.set(message.id, (counts.get(message.id) ?? 0) + 1);
   }
+
+  private readonly deliveredThisTurn: Record<Transport, Map<string, number>> = {
+    ws: new Map(),
+    'trpc-ws': new Map(),
+  };
+
+  private readonly recordDeliveries = () => {
+    const now = Date.now();
+    for (const transport of ['ws', 'trpc-ws'] satisfies Transport[]) {
+      const counts = this.deliveredThisTurn[transport];
+      for (const [messageId, count] of counts) {
+        this.deliveries.inc({ transport }, count);
+        const committed = this.committedAt.get(messageId);
+        if (committed !== undefined)
+          this.commitToDeliver.observe({ transport }, Math.max(0, now - committed) / 1000);
+      }
+      counts.clear();
+    }
+  };
 }
 
 export const metrics = new Metrics();

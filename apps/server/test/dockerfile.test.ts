@@ -75,7 +75,7 @@ describe('Dockerfile', () => {
   });
 
   it('starts the bundle that tsup writes', () => {
-    expect(read('apps/server/tsup.config.ts')).toMatch(/entry: \{ main: 'src\/main\.ts'/);
+    expect(read('apps/server/tsup.config.ts')).toMatch(/entry: \{\s*main: 'src\/main\.ts'/);
     expect(read('apps/server/tsup.config.ts')).toMatch(/outDir: 'dist'/);
     expect(instruction('CMD', runtimeStage)).toEqual(['["node", "apps/server/dist/main.js"]']);
   });

@@ -35,7 +35,7 @@ export { TypingThrottle } from './services/typing.js';
 export { SendBatcher, type SendBatcherOptions } from './services/send-batcher.js';
 export { RealtimeHub } from './realtime/hub.js';
 export type { UserSession, ClientEvent, SessionSink } from './realtime/user-session.js';
-export { mentionPattern } from './services/channel-views.js';
+export { mentionedNames, mentionPattern } from './services/channel-views.js';
 export { RedisBroker } from './realtime/redis-broker.js';
 export { RedisPresence } from './realtime/redis-presence.js';
 export { failFastRedisOptions } from './realtime/redis-connection.js';

@@ -52,7 +52,8 @@ describe('embedded data folder', () => {
     await first.close();
     const again = await openDatabase({ pgliteDir: dir });
     await again.close();
-  });
+    // a new data folder is initialised first: seconds on a loaded machine
+  }, 120_000);
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('dropping the connections (DATABASE_URL)', () => {

@@ -1,8 +1,8 @@
-// One factory, two engines: postgres-js when a DATABASE_URL is given, embedded PGlite otherwise.
-// Both are exposed as the same Drizzle type so the services never know which one runs.
+// One factory, two engines: postgres-js when a DATABASE_URL is given, embedded PGlite otherwise
+// (on a thread of its own). Both are exposed as the same Drizzle type so the services never know
+// which one runs.
 import { mkdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { PgliteThread } from './pglite-thread.js';
 import { poolerClientOptions, type DatabasePooler } from './pooler.js';
 
 export type Schema = typeof schema;
@@ -131,10 +132,14 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
     releaseLock = acquireDataDirLock(dir);
   }
   try {
-    // PGlite is a single connection. Its own mutex serialises queries and holds the connection
-    // for the whole of a transaction, and Drizzle's PGlite driver goes through that API.
-    const client = await PGlite.create(dir ? { dataDir: dir } : {});
-    const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Database;
+    // PGlite is a single connection, in a worker thread so that its queries do not stall the
+    // event loop. The thread runs statements in order and gives a transaction the connection
+    // to itself from BEGIN to its end; Drizzle's PGlite driver goes through that API.
+    const client = await PgliteThread.start(dir);
+    const db = drizzlePglite(client.asPglite(), {
+      schema,
+      casing: 'snake_case',
+    }) as unknown as Database;
     return {
       db,
       kind: 'pglite',

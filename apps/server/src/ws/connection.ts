@@ -3,10 +3,10 @@
 // does, and acks go out in the order of their frames), so many messages of one connection share
 // a group commit and a typing or ping frame is never stuck behind one.
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import {
   channelsService,
   liveService,
-  mentionPattern,
   messagesService,
   presenceService,
   reactionsService,
@@ -18,13 +18,22 @@ import {
   type ClientEvent,
   type Message,
   type ServiceDeps,
+  type SessionSink,
   type UserSession,
 } from '@chat/api/server';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { metrics } from '../metrics.js';
 import { describe, toErrorResponse } from '../plugins/errors.js';
-import { errorFrame, eventFrame, frame, mentionFrame, messageFrame } from './frames.js';
+import {
+  errorFrame,
+  eventFrame,
+  frame,
+  mentionFrameFor,
+  messageFrame,
+  type Frame,
+} from './frames.js';
+import { Outbox } from './outbox.js';
 import { TokenBucket } from './rate-limiter.js';
 
 export interface WsLimits {
@@ -56,25 +65,27 @@ export interface StoreGuard {
   watch<T>(work: Promise<T>): Promise<T>;
 }
 
-export class WsConnection {
+export class WsConnection implements SessionSink {
   private readonly id = randomUUID();
   private readonly inbox: string[] = [];
   private readonly bucket: TokenBucket;
-  private readonly mentions: RegExp;
+  private readonly outbox: Outbox;
   private session: UserSession | null = null;
   /** Frames produced before `ready` went out wait here: `ready` is always the first frame. */
-  private beforeReady: string[] | null = [];
+  private beforeReady: Frame[] | null = [];
   private working = false;
   private closed = false;
   private presenceRecorded: Promise<void> | null = null;
   /** Whether the client answered the last ping (or sent anything) since it went out. */
   private answered = true;
-  private finished: Promise<void> = Promise.resolve();
+  private finished: Promise<void> | null = null;
   /** The answers (ack or error) of the message frames in flight, chained in frame order. */
   private answers: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly socket: WebSocket,
+    /** The TCP connection under `socket`. */
+    tcp: Socket,
     private readonly actor: Actor,
     private readonly deps: ServiceDeps,
     private readonly log: FastifyBaseLogger,
@@ -82,7 +93,9 @@ export class WsConnection {
     private readonly stores: StoreGuard,
   ) {
     this.bucket = new TokenBucket(limits.burst, limits.perSecond);
-    this.mentions = new RegExp(mentionPattern(actor.username));
+    this.outbox = new Outbox(socket, tcp, limits.maxBufferedBytes, (buffered) =>
+      this.log.warn({ userId: actor.userId, buffered }, 'slow consumer cut off'),
+    );
     // Attached before anything is awaited, so no early frame is lost.
     socket.on('message', (data, isBinary) => this.receive(textOf(data), isBinary));
     socket.on('close', () => void this.stop());
@@ -94,12 +107,8 @@ export class WsConnection {
   /** Subscribes to the user's channels, says `ready`, then handles the frames that waited. */
   async start(): Promise<void> {
     try {
-      this.session = await liveService.openUserSession(this.deps, this.actor, {
-        message: (message) => this.deliver(message),
-        event: (event) => this.sendEvent(event),
-        writable: () => this.writable(),
-        revoked: () => this.socket.close(1008, 'access revoked'),
-      });
+      // the connection is the session's sink itself: no closures of its own per socket
+      this.session = await liveService.openUserSession(this.deps, this.actor, this);
       if (this.closed) return this.session.close();
       this.presenceRecorded = presenceService.connectionOpened(this.deps, this.actor, this.id);
       await this.presenceRecorded;
@@ -307,51 +316,43 @@ export class WsConnection {
     this.answerInTurn(answer, release);
   }
 
-  private deliver(message: Message) {
+  /** A live or backlog message of one of the user's channels. */
+  message(message: Message) {
     this.send(messageFrame(message));
     metrics.delivered(message, 'ws');
-    if (
-      message.userId !== this.actor.userId &&
-      !message.deleted &&
-      this.mentions.test(message.content)
-    ) {
-      this.send(mentionFrame(message));
-    }
+    if (message.userId === this.actor.userId) return;
+    const mention = mentionFrameFor(message, this.actor.username);
+    if (mention) this.send(mention);
   }
 
-  private sendEvent(event: ClientEvent) {
+  event(event: ClientEvent) {
     this.send(eventFrame(event));
   }
 
-  private send(data: string) {
+  revoked() {
+    this.socket.close(1008, 'access revoked');
+  }
+
+  /** Goes out with the other frames of this turn of the event loop, in the order sent. */
+  private send(data: Frame) {
     if (this.beforeReady) {
       this.beforeReady.push(data);
       return;
     }
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
-      // A client that stopped reading is cut off rather than let the server's memory grow;
-      // it reconnects and resumes from its cursors.
-      this.log.warn(
-        { userId: this.actor.userId, buffered: this.socket.bufferedAmount },
-        'slow consumer cut off',
-      );
-      this.socket.terminate();
-      return;
-    }
-    this.socket.send(data);
+    this.outbox.push(data);
   }
 
-  /** Waits while the socket's send buffer is over half full (between backlog pages). */
-  private async writable() {
-    while (!this.closed && this.socket.bufferedAmount > this.limits.maxBufferedBytes / 2) {
+  /** Waits while what the socket has yet to send is over half its bound (during a backlog). */
+  async writable() {
+    while (!this.closed && this.outbox.pendingBytes > this.limits.maxBufferedBytes / 2) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 
   /** Stops delivering and records the disconnect (on close, or when the server shuts down). */
   stop(): Promise<void> {
-    if (this.closed) return this.finished;
+    if (this.closed) return this.finished ?? Promise.resolve();
     this.closed = true;
     this.session?.close();
     this.finished = this.recordDisconnect();

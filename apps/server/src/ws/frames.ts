@@ -1,54 +1,76 @@
 // Server → client frames of the /ws protocol (API.md). A frame shared by many sockets (a
-// message, a channel event) is serialised once per instance, not once per socket.
-import type { ClientEvent, ErrorCode, Message, ValidationIssue } from '@chat/api/server';
+// message, its mention, a channel event) is serialised and encoded once per instance, to one
+// Buffer that every socket writes as it is; a socket's own frames (ack, error) are text.
+import {
+  mentionedNames,
+  type ClientEvent,
+  type ErrorCode,
+  type Message,
+  type ValidationIssue,
+} from '@chat/api/server';
 
 const unixSeconds = () => Math.floor(Date.now() / 1000);
 
-const serialised = new WeakMap<object, string>();
+/** A frame, as text or as its UTF-8 bytes. */
+export type Frame = string | Buffer;
 
-function once(source: object, build: () => object): string {
-  let frame = serialised.get(source);
-  if (frame === undefined) {
-    frame = JSON.stringify(build());
-    serialised.set(source, frame);
-  }
-  return frame;
+function cachedBy<T extends object>(build: (source: T) => object): (source: T) => Buffer {
+  const built = new WeakMap<T, Buffer>();
+  return (source) => {
+    let frame = built.get(source);
+    if (frame === undefined) {
+      frame = Buffer.from(JSON.stringify(build(source)));
+      built.set(source, frame);
+    }
+    return frame;
+  };
 }
 
 export const frame = (type: string, fields: object = {}) =>
   JSON.stringify({ type, ...fields, timestamp: unixSeconds() });
 
-export const messageFrame = (message: Message) =>
-  once(message, () => ({
-    type: 'message',
-    channel: message.channelId,
-    ...message,
-    timestamp: unixSeconds(),
-  }));
+export const messageFrame = cachedBy((message: Message) => ({
+  type: 'message',
+  channel: message.channelId,
+  ...message,
+  timestamp: unixSeconds(),
+}));
 
-export const mentionFrame = (message: Message) =>
-  frame('mention', { channel: message.channelId, message });
+const sharedMentionFrame = cachedBy((message: Message) => ({
+  type: 'mention',
+  channel: message.channelId,
+  message,
+  timestamp: unixSeconds(),
+}));
 
-export function eventFrame(event: ClientEvent): string {
-  return once(event, () => {
-    if (event.type === 'presence')
-      return {
-        type: 'presence',
-        userId: event.userId,
-        status: event.status,
-        timestamp: unixSeconds(),
-      };
-    if (event.type === 'user_updated')
-      return { type: 'user_updated', user: event.user, timestamp: unixSeconds() };
-    // here `channel` is the Channel object itself (API.md), not its id
-    if (event.type === 'channel_updated')
-      return { type: event.type, channel: event.channel, timestamp: unixSeconds() };
-    const { channelId, ...fields } = event;
-    // `seq` on join is the server's own bookkeeping
-    if (event.type === 'join') delete (fields as { seq?: number }).seq;
-    return { ...fields, channel: channelId, timestamp: unixSeconds() };
-  });
+const namesIn = new WeakMap<Message, Set<string>>();
+
+/** The mention frame for `username` if the message mentions them (read once per message). */
+export function mentionFrameFor(message: Message, username: string): Buffer | undefined {
+  if (message.deleted) return undefined;
+  let names = namesIn.get(message);
+  if (names === undefined) namesIn.set(message, (names = mentionedNames(message.content)));
+  return names.has(username.toLowerCase()) ? sharedMentionFrame(message) : undefined;
 }
+
+export const eventFrame = cachedBy((event: ClientEvent) => {
+  if (event.type === 'presence')
+    return {
+      type: 'presence',
+      userId: event.userId,
+      status: event.status,
+      timestamp: unixSeconds(),
+    };
+  if (event.type === 'user_updated')
+    return { type: 'user_updated', user: event.user, timestamp: unixSeconds() };
+  // here `channel` is the Channel object itself (API.md), not its id
+  if (event.type === 'channel_updated')
+    return { type: event.type, channel: event.channel, timestamp: unixSeconds() };
+  const { channelId, ...fields } = event;
+  // `seq` on join is the server's own bookkeeping
+  if (event.type === 'join') delete (fields as { seq?: number }).seq;
+  return { ...fields, channel: channelId, timestamp: unixSeconds() };
+});
 
 export const errorFrame = (
   code: ErrorCode,

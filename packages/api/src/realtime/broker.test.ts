@@ -51,7 +51,7 @@ function createBrokerFixture(kind: RealtimeKind): BrokerFixture {
 
 function recorder() {
   const payloads: string[] = [];
-  return { payloads, listener: (payload: string) => void payloads.push(payload) };
+  return { payloads, listener: (payload: unknown) => void payloads.push(payload as string) };
 }
 
 /**

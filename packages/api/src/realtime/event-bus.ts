@@ -1,5 +1,6 @@
-// Chat events over a broker: each event goes to the topic of its channel (or of its user),
-// serialised once however many instances and sockets receive it.
+// Chat events over a broker: each event goes to the topic of its channel (or of its user). In
+// one process the event object itself reaches every listener; across processes it is
+// serialised once, however many topics, instances and sockets receive it.
 import type { EventPublisher } from '../services/deps.js';
 import type { Broker } from './broker.js';
 import type { ChatEvent } from './events.js';
@@ -24,14 +25,11 @@ export class EventBus implements EventPublisher {
   constructor(readonly broker: Broker) {}
 
   async publish(event: ChatEvent): Promise<void> {
-    const payload = JSON.stringify(event);
+    const payload = this.broker.local ? event : JSON.stringify(event);
     await Promise.all(topicsOf(event).map((topic) => this.broker.publish(topic, payload)));
   }
-
-  async subscribe(
-    topic: string,
-    listener: (event: ChatEvent) => void,
-  ): Promise<() => Promise<void>> {
-    return this.broker.subscribe(topic, (payload) => listener(JSON.parse(payload) as ChatEvent));
-  }
 }
+
+/** The event a broker's listener received: as published in process, parsed from its text otherwise. */
+export const eventOf = (broker: Broker, payload: unknown): ChatEvent =>
+  (broker.local ? payload : JSON.parse(payload as string)) as ChatEvent;

@@ -5,16 +5,17 @@ export interface InProcessBrokerOptions {
   onError?: (error: unknown) => void;
 }
 
-/** The embedded default: every subscriber lives in this process. */
+/** The embedded default: every subscriber lives in this process, and gets the payload itself. */
 export class InProcessBroker implements Broker {
-  private readonly topics = new Map<string, Set<(payload: string) => void>>();
+  readonly local = true;
+  private readonly topics = new Map<string, Set<(payload: unknown) => void>>();
   private readonly onError: (error: unknown) => void;
 
   constructor(options: InProcessBrokerOptions = {}) {
     this.onError = options.onError ?? ((error) => console.error('[in-process-broker]', error));
   }
 
-  publish(topic: string, payload: string): Promise<void> {
+  publish(topic: string, payload: unknown): Promise<void> {
     for (const listener of this.topics.get(topic) ?? []) {
       // As with Redis: one failing listener neither starves the others nor fails the publisher.
       try {
@@ -26,9 +27,9 @@ export class InProcessBroker implements Broker {
     return Promise.resolve();
   }
 
-  subscribe(topic: string, listener: (payload: string) => void): Promise<() => Promise<void>> {
+  subscribe(topic: string, listener: (payload: unknown) => void): Promise<() => Promise<void>> {
     // a copy per subscription, so the same function may subscribe twice
-    const entry = (payload: string) => listener(payload);
+    const entry = (payload: unknown) => listener(payload);
     let listeners = this.topics.get(topic);
     if (!listeners) this.topics.set(topic, (listeners = new Set()));
     listeners.add(entry);

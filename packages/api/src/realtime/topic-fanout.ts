@@ -1,6 +1,7 @@
 // One broker subscription per topic per instance, however many local listeners it has: the
-// payload is parsed once and handed to each of them.
+// event is parsed once (when it came from another process) and handed to each of them.
 import type { Broker } from './broker.js';
+import { eventOf } from './event-bus.js';
 import type { ChatEvent } from './events.js';
 
 type Listener = (event: ChatEvent) => void;
@@ -14,9 +15,7 @@ export class TopicFanout {
     topic: string,
     private readonly onEmpty: () => void,
   ) {
-    this.subscribed = broker.subscribe(topic, (payload) =>
-      this.dispatch(JSON.parse(payload) as ChatEvent),
-    );
+    this.subscribed = broker.subscribe(topic, (payload) => this.dispatch(eventOf(broker, payload)));
   }
 
   /** Resolves once the broker subscription is live: events published after that arrive. */

@@ -28,13 +28,14 @@ export interface SessionSink {
 
 export class UserSession {
   private readonly streams = new Map<string, Promise<ChannelStream>>();
-  private readonly lastStatus = new Map<string, string>();
-  private readonly lastProfile = new Map<string, string>();
+  /** The last presence and profile told of each user (made on the first; idle sockets are many). */
+  private lastStatus: Map<string, string> | null = null;
+  private lastProfile: Map<string, string> | null = null;
   private stopUserEvents: (() => void) | null = null;
   private stopPublicEvents: (() => void) | null = null;
   private closed = false;
   /** Channels left while the session was opening (it reads memberships once, at the start). */
-  private readonly leftWhileOpening = new Set<string>();
+  private leftWhileOpening: Set<string> | null = null;
   private opening = true;
 
   private constructor(
@@ -55,9 +56,10 @@ export class UserSession {
       });
       const channelIds = await memberChannelIds(deps, actor);
       // A leave heard while the memberships were being read may be newer than what they say.
-      const current = channelIds.filter((id) => !session.leftWhileOpening.has(id));
+      const left = session.leftWhileOpening;
+      const current = left ? channelIds.filter((id) => !left.has(id)) : channelIds;
       session.opening = false;
-      session.leftWhileOpening.clear();
+      session.leftWhileOpening = null;
       await Promise.all(current.map((id) => session.openChannel(id)));
     } catch (error) {
       session.close();
@@ -135,13 +137,13 @@ export class UserSession {
       return;
     }
     if (event.type === 'join' && event.userId === this.actor.userId) {
-      this.leftWhileOpening.delete(event.channelId);
+      this.leftWhileOpening?.delete(event.channelId);
       // from the moment of joining: what was posted before is history, not news
       void this.openChannel(event.channelId, event.seq).catch(() => {});
       this.sink.event(event);
     } else if (event.type === 'leave' && event.userId === this.actor.userId) {
       this.closeChannel(event.channelId);
-      if (this.opening) this.leftWhileOpening.add(event.channelId);
+      if (this.opening) (this.leftWhileOpening ??= new Set()).add(event.channelId);
       this.sink.event(event);
     }
   }
@@ -159,6 +161,7 @@ export class UserSession {
         return;
       case 'presence': {
         // published to each channel the user is in: several copies arrive, one is news
+        this.lastStatus ??= new Map();
         if (this.lastStatus.get(event.userId) === event.status) return;
         this.lastStatus.set(event.userId, event.status);
         this.sink.event(withoutChannels(event));
@@ -167,6 +170,7 @@ export class UserSession {
       case 'user_updated': {
         // one copy per shared channel, as with presence
         const profile = JSON.stringify(event.user);
+        this.lastProfile ??= new Map();
         if (this.lastProfile.get(event.user.id) === profile) return;
         this.lastProfile.set(event.user.id, profile);
         this.sink.event({ type: 'user_updated', user: event.user });

@@ -23,6 +23,19 @@ export const mentionPattern = (username: string) => {
   return `(^|[^A-Za-z0-9_.-])@${name}\\.*($|[^A-Za-z0-9_.-])`;
 };
 
+const mentionToken = /(?<![A-Za-z0-9_.-])@([A-Za-z0-9_.-]+)/g;
+
+/**
+ * Every name `content` mentions, lower-cased: the same rule as `mentionPattern`, read once per
+ * message rather than once per user who might be in it.
+ */
+export function mentionedNames(content: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of content.matchAll(mentionToken))
+    names.add((match[1] ?? '').replace(/\.+$/, '').toLowerCase());
+  return names;
+}
+
 function channelViewColumns(actor: Actor) {
   const unreadFrom = sql`from ${messages} where ${messages.channelId} = ${channels.id}
     and ${messages.seq} > ${channelMembers.lastReadSeq}
