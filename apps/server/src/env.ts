@@ -52,6 +52,12 @@ const rateLimit = z
     return { points, durationSeconds };
   });
 
+/** A whole number of attempts in each minute. */
+const perMinute = z
+  .string()
+  .regex(/^[1-9]\d{0,8}$/, 'must be a whole number of attempts per minute, at least 1')
+  .transform(Number);
+
 const envSchema = z
   .object({
     PORT: port.default(3000),
@@ -82,8 +88,14 @@ const envSchema = z
     TRUST_PROXY: trustProxy.optional(),
     // as /ws lets a socket send frames: bursts of 30, 15 a second on average
     WRITE_RATE_LIMIT: rateLimit.default({ points: 30, durationSeconds: 2 }),
+    // frames per /ws connection: bursts of POINTS, POINTS/SECONDS a second after that
+    WS_RATE_LIMIT: rateLimit.default({ points: 30, durationSeconds: 2 }),
+    // sign-in, registration and refresh attempts per minute, per client address / per account
+    AUTH_RATE_LIMIT_PER_IP: perMinute.default(30),
+    AUTH_RATE_LIMIT_PER_ACCOUNT: perMinute.default(10),
     // Operations
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters long').optional(),
+    METRICS_HEAP_AFTER_GC: z.enum(['true', 'false'], 'must be true or false').default('false'),
   })
   .refine((env) => !env.DATABASE_URL || env.JWT_SECRET, {
     message:
@@ -115,10 +127,19 @@ export interface Config {
   trustProxy: false | number | string[];
   /** Writes per user over HTTP (REST writes and tRPC mutations), shared by all instances. */
   writeLimit: { points: number; durationSeconds: number };
+  /** Frames a /ws connection may send at once, and per second after that. */
+  wsRateLimit: { burst: number; perSecond: number };
+  /** Sign-in, registration and refresh attempts per minute, per address and per account. */
+  authRateLimit: { perIp: number; perAccount: number };
   /** The built web client, served at / when present. */
   webDist: string;
   /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
+  /**
+   * GET /metrics collects garbage first, so its heap gauges show live memory (for `pnpm bench`;
+   * a full collection pauses the process, so it is off by default).
+   */
+  metricsHeapAfterGc: boolean;
 }
 
 export class ConfigError extends Error {
@@ -150,8 +171,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
     trustProxy: e.TRUST_PROXY ?? false,
     writeLimit: e.WRITE_RATE_LIMIT,
+    wsRateLimit: {
+      burst: e.WS_RATE_LIMIT.points,
+      perSecond: e.WS_RATE_LIMIT.points / e.WS_RATE_LIMIT.durationSeconds,
+    },
+    authRateLimit: {
+      perIp: e.AUTH_RATE_LIMIT_PER_IP,
+      perAccount: e.AUTH_RATE_LIMIT_PER_ACCOUNT,
+    },
     webDist: join(repoRoot, 'apps/web/dist'),
     metricsToken: e.METRICS_TOKEN,
+    metricsHeapAfterGc: e.METRICS_HEAP_AFTER_GC === 'true',
   };
 }
 

@@ -2,6 +2,8 @@
 // WebSocket connection, plain /ws or tRPC's, opened and closed. With METRICS_TOKEN set, only
 // `Authorization: Bearer <METRICS_TOKEN>` may read it.
 import { timingSafeEqual } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { bearerToken, unauthorized } from '@chat/api/server';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -11,6 +13,17 @@ import { metrics, type Transport } from '../metrics.js';
 
 export interface MetricsOptions {
   token: string | undefined;
+  /** Collect garbage before each scrape, so the heap gauges show live memory (benchmarks). */
+  heapAfterGc?: boolean;
+}
+
+/**
+ * V8's full collection, without starting node with --expose-gc: the flag set at run time
+ * exposes `gc` to contexts created after it.
+ */
+function garbageCollector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
 }
 
 const sameSecret = (given: string, expected: string) => {
@@ -19,7 +32,8 @@ const sameSecret = (given: string, expected: string) => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
-async function metricsPlugin(app: FastifyInstance, { token }: MetricsOptions) {
+async function metricsPlugin(app: FastifyInstance, { token, heapAfterGc }: MetricsOptions) {
+  const collectGarbage = heapAfterGc ? garbageCollector() : undefined;
   app.addHook('onResponse', async (request, reply) => {
     // the route's pattern, not its URL: one series per route, whatever the ids
     const route = request.routeOptions.url ?? 'unmatched';
@@ -56,8 +70,10 @@ async function metricsPlugin(app: FastifyInstance, { token }: MetricsOptions) {
         },
       },
     },
-    async (_request, reply) =>
-      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    async (_request, reply) => {
+      collectGarbage?.();
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    },
   );
 }
 
