@@ -174,7 +174,7 @@ export async function buildApp({
   // after swagger, so that /metrics is in the document
   await app.register(metricsPlugin, {
     token: config.metricsToken,
-    heapAfterGc: config.metricsHeapAfterGc,
+    heapEndpoint: config.debugHeapEndpoint,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, (request) => ({

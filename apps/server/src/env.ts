@@ -95,7 +95,7 @@ const envSchema = z
     AUTH_RATE_LIMIT_PER_ACCOUNT: perMinute.default(10),
     // Operations
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters long').optional(),
-    METRICS_HEAP_AFTER_GC: z.enum(['true', 'false'], 'must be true or false').default('false'),
+    DEBUG_HEAP_ENDPOINT: z.enum(['true', 'false'], 'must be true or false').default('false'),
   })
   .refine((env) => !env.DATABASE_URL || env.JWT_SECRET, {
     message:
@@ -136,10 +136,10 @@ export interface Config {
   /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
   /**
-   * GET /metrics collects garbage first, so its heap gauges show live memory (for `pnpm bench`;
-   * a full collection pauses the process, so it is off by default).
+   * Serve GET /debug/heap: the process's memory after a full garbage collection (for `pnpm
+   * bench`; a full collection pauses the process, so it is off by default).
    */
-  metricsHeapAfterGc: boolean;
+  debugHeapEndpoint: boolean;
 }
 
 export class ConfigError extends Error {
@@ -181,7 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     webDist: join(repoRoot, 'apps/web/dist'),
     metricsToken: e.METRICS_TOKEN,
-    metricsHeapAfterGc: e.METRICS_HEAP_AFTER_GC === 'true',
+    debugHeapEndpoint: e.DEBUG_HEAP_ENDPOINT === 'true',
   };
 }
 

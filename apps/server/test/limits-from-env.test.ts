@@ -1,5 +1,5 @@
 // The limits a benchmark (or an operator) raises through the environment: WS_RATE_LIMIT,
-// AUTH_RATE_LIMIT_PER_IP / _PER_ACCOUNT, and METRICS_HEAP_AFTER_GC. Their defaults are the
+// AUTH_RATE_LIMIT_PER_IP / _PER_ACCOUNT, and DEBUG_HEAP_ENDPOINT (off: no /debug/heap). Their defaults are the
 // limits the server always had; a set value reaches the built server as `pnpm start` runs it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,11 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { defaultAuthRateLimits } from '../src/auth-rate-limit.js';
 import { loadConfig } from '../src/env.js';
 import { defaultWsLimits } from '../src/ws/connection.js';
+import { buildTestApp } from './helpers.js';
 import { request, startServer, stopAllServers } from './server-process.js';
 import { ofType, WsClient } from './ws-client.js';
+
+const metricsToken = 'a-metrics-token-of-16+';
 
 describe('rate limits and heap metrics in the configuration', () => {
   it('defaults to the limits the server had before they were configurable', () => {
@@ -22,7 +25,7 @@ describe('rate limits and heap metrics in the configuration', () => {
       perIp: defaultAuthRateLimits.perIp,
       perAccount: defaultAuthRateLimits.perUsername,
     });
-    expect(config.metricsHeapAfterGc).toBe(false);
+    expect(config.debugHeapEndpoint).toBe(false);
   });
 
   it('reads WS_RATE_LIMIT as a burst and its average rate, and the auth limits per minute', () => {
@@ -30,21 +33,47 @@ describe('rate limits and heap metrics in the configuration', () => {
       WS_RATE_LIMIT: '100/4',
       AUTH_RATE_LIMIT_PER_IP: '5000',
       AUTH_RATE_LIMIT_PER_ACCOUNT: '50',
-      METRICS_HEAP_AFTER_GC: 'true',
+      DEBUG_HEAP_ENDPOINT: 'true',
     });
     expect(config.wsRateLimit).toEqual({ burst: 100, perSecond: 25 });
     expect(config.authRateLimit).toEqual({ perIp: 5000, perAccount: 50 });
-    expect(config.metricsHeapAfterGc).toBe(true);
+    expect(config.debugHeapEndpoint).toBe(true);
   });
 
   it.each([
     ['WS_RATE_LIMIT', '30', /WS_RATE_LIMIT: must be REQUESTS\/SECONDS/],
     ['AUTH_RATE_LIMIT_PER_IP', '0', /AUTH_RATE_LIMIT_PER_IP: must be a whole number/],
     ['AUTH_RATE_LIMIT_PER_ACCOUNT', '1.5', /AUTH_RATE_LIMIT_PER_ACCOUNT: must be a whole number/],
-    ['METRICS_HEAP_AFTER_GC', 'yes', /METRICS_HEAP_AFTER_GC: must be true or false/],
+    ['DEBUG_HEAP_ENDPOINT', 'yes', /DEBUG_HEAP_ENDPOINT: must be true or false/],
   ])('rejects %s=%j naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
+});
+
+describe('GET /debug/heap', () => {
+  it('is not served unless DEBUG_HEAP_ENDPOINT=true, and then needs METRICS_TOKEN when set', async () => {
+    const off = await buildTestApp('pglite');
+    try {
+      expect((await off.app.inject({ method: 'GET', url: '/debug/heap' })).statusCode).toBe(404);
+    } finally {
+      await off.close();
+    }
+    const on = await buildTestApp('pglite', {
+      env: { DEBUG_HEAP_ENDPOINT: 'true', METRICS_TOKEN: metricsToken },
+    });
+    try {
+      expect((await on.app.inject({ method: 'GET', url: '/debug/heap' })).statusCode).toBe(401);
+      const heap = await on.app.inject({
+        method: 'GET',
+        url: '/debug/heap',
+        headers: { authorization: `Bearer ${metricsToken}` },
+      });
+      expect(heap.statusCode).toBe(200);
+      expect(heap.json<{ heapUsed: number }>().heapUsed).toBeGreaterThan(0);
+    } finally {
+      await on.close();
+    }
+  }, 120_000);
 });
 
 describe('the limits from the environment in the built server', () => {
@@ -52,13 +81,14 @@ describe('the limits from the environment in the built server', () => {
   afterEach(stopAllServers);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('applies WS_RATE_LIMIT and AUTH_RATE_LIMIT_PER_IP, and serves metrics after a GC', async () => {
+  it('applies WS_RATE_LIMIT and AUTH_RATE_LIMIT_PER_IP, and DEBUG_HEAP_ENDPOINT', async () => {
     const { url } = await startServer({
+      timeoutMs: 100_000,
       env: {
         DATA_DIR: dataDir,
         WS_RATE_LIMIT: '3/60',
         AUTH_RATE_LIMIT_PER_IP: '2',
-        METRICS_HEAP_AFTER_GC: 'true',
+        DEBUG_HEAP_ENDPOINT: 'true',
       },
     });
     const register = (username: string) =>
@@ -91,8 +121,9 @@ describe('the limits from the environment in the built server', () => {
     expect(client.received(ofType('error', { code: 'TOO_MANY_REQUESTS' }))).toHaveLength(2);
     await client.close();
 
-    const metrics = await fetch(`${url}/metrics`);
-    expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toMatch(/^nodejs_heap_size_used_bytes \d+/m);
-  });
+    const heap = await request<{ heapUsed: number; rss: number }>(url, 'GET', '/debug/heap');
+    expect(heap.status).toBe(200);
+    expect(heap.body.heapUsed).toBeGreaterThan(0);
+    expect(heap.body.rss).toBeGreaterThan(heap.body.heapUsed);
+  }, 120_000);
 });

@@ -1,11 +1,12 @@
 // GET /metrics (Prometheus text) and the hooks that feed it: every HTTP response, and every
 // WebSocket connection, plain /ws or tRPC's, opened and closed. With METRICS_TOKEN set, only
-// `Authorization: Bearer <METRICS_TOKEN>` may read it.
+// `Authorization: Bearer <METRICS_TOKEN>` may read it. With DEBUG_HEAP_ENDPOINT, GET /debug/heap
+// answers the process's memory after a full garbage collection (for `pnpm bench`).
 import { timingSafeEqual } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { bearerToken, unauthorized } from '@chat/api/server';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { errors } from '../rest/openapi.js';
@@ -13,8 +14,8 @@ import { metrics, type Transport } from '../metrics.js';
 
 export interface MetricsOptions {
   token: string | undefined;
-  /** Collect garbage before each scrape, so the heap gauges show live memory (benchmarks). */
-  heapAfterGc?: boolean;
+  /** Serve GET /debug/heap: memory after a full GC (a pause of the whole process). */
+  heapEndpoint?: boolean;
 }
 
 /**
@@ -32,8 +33,12 @@ const sameSecret = (given: string, expected: string) => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
-async function metricsPlugin(app: FastifyInstance, { token, heapAfterGc }: MetricsOptions) {
-  const collectGarbage = heapAfterGc ? garbageCollector() : undefined;
+async function metricsPlugin(app: FastifyInstance, { token, heapEndpoint }: MetricsOptions) {
+  const onRequest = async (request: FastifyRequest) => {
+    if (token === undefined) return;
+    const given = bearerToken(request.headers.authorization);
+    if (!given || !sameSecret(given, token)) throw unauthorized('Bearer METRICS_TOKEN required');
+  };
   app.addHook('onResponse', async (request, reply) => {
     // the route's pattern, not its URL: one series per route, whatever the ids
     const route = request.routeOptions.url ?? 'unmatched';
@@ -51,12 +56,7 @@ async function metricsPlugin(app: FastifyInstance, { token, heapAfterGc }: Metri
   app.get(
     '/metrics',
     {
-      onRequest: async (request) => {
-        if (token === undefined) return;
-        const given = bearerToken(request.headers.authorization);
-        if (!given || !sameSecret(given, token))
-          throw unauthorized('Bearer METRICS_TOKEN required');
-      },
+      onRequest,
       schema: {
         tags: ['operations'],
         operationId: 'metrics',
@@ -70,11 +70,17 @@ async function metricsPlugin(app: FastifyInstance, { token, heapAfterGc }: Metri
         },
       },
     },
-    async (_request, reply) => {
-      collectGarbage?.();
-      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-    },
+    async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
+
+  if (heapEndpoint) {
+    const collectGarbage = garbageCollector();
+    app.get('/debug/heap', { onRequest, schema: { hide: true } }, async () => {
+      collectGarbage();
+      return process.memoryUsage();
+    });
+  }
 }
 
 export default fp(metricsPlugin, {
