@@ -153,9 +153,12 @@ export function latencyChart(title: string, all: Series[]): string {
   const lowest = 10 ** Math.floor(Math.log10(Math.max(0.01, Math.min(...values))));
   const highest = 10 ** Math.ceil(Math.log10(Math.max(lowest * 10, ...values)));
   const y = (ms: number) =>
-    top +
-    plotHeight -
-    (Math.log10(Math.max(ms, lowest) / lowest) / Math.log10(highest / lowest)) * plotHeight;
+    Math.round(
+      (top +
+        plotHeight -
+        (Math.log10(Math.max(ms, lowest) / lowest) / Math.log10(highest / lowest)) * plotHeight) *
+        10,
+    ) / 10;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,

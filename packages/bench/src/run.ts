@@ -5,7 +5,7 @@
 import { Context } from './context.js';
 import { ChatServer } from './lib/chat-server.js';
 import { rssMiB } from './lib/process-meter.js';
-import { createWorld } from './lib/world.js';
+import { createWorld, type World } from './lib/world.js';
 import type { ScenarioResult } from './report.js';
 import type { Sizes } from './sizes.js';
 import { ackedSends, openSenders, type Engine } from './scenarios/acked-sends.js';
@@ -13,7 +13,7 @@ import type { FanoutRun } from './scenarios/fanout.js';
 import { oneInstanceFanout, twoInstanceFanout } from './scenarios/fanout-phase.js';
 import { pgliteInsertLoop, postgresInsertCeiling } from './scenarios/insert-anchors.js';
 import { resume } from './scenarios/resume.js';
-import { leftOut, runScenario } from './scenarios/scenario.js';
+import { leftOut, runScenario, type Outcome } from './scenarios/scenario.js';
 
 const engineName = (engine: Engine) => (engine === 'postgres' ? 'Postgres' : 'PGlite');
 
@@ -35,12 +35,19 @@ function titles(sizes: Sizes, engine: Engine) {
   } as const;
 }
 
+interface PhaseOutcome {
+  world?: World;
+  oursAtTopRate?: FanoutRun;
+}
+
+/** One server on `databaseUrl` (else PGlite) and the scenarios run against it. */
 async function enginePhase(
   ctx: Context,
   engine: Engine,
+  databaseUrl: string | undefined,
   primary: boolean,
   results: ScenarioResult[],
-): Promise<FanoutRun | undefined> {
+): Promise<PhaseOutcome> {
   const { sizes } = ctx;
   const t = titles(sizes, engine);
   const mark = ctx.mark();
@@ -49,14 +56,14 @@ async function enginePhase(
     `${engine}-setup`,
     `${engineName(engine)} server, users and channels`,
     async () => {
-      setup = await startEngine(ctx, engine, primary);
+      setup = await startEngine(ctx, databaseUrl, engine, primary);
       return { rows: [], series: [], details: { rssAtRestMiB: setup.rssAtRestMiB } };
     },
   );
   if (!setup) {
     results.push(started);
     await ctx.cleanUp(mark);
-    return undefined;
+    return {};
   }
   const { server, world, clients } = setup;
   if (engine === 'pglite') {
@@ -92,12 +99,16 @@ async function enginePhase(
     oursAtTopRate = await phase.then((p) => p.oursAtTopRate).catch(() => undefined);
   }
   await ctx.cleanUp(mark);
-  return oursAtTopRate;
+  return { world, oursAtTopRate };
 }
 
-async function startEngine(ctx: Context, engine: Engine, primary: boolean) {
+async function startEngine(
+  ctx: Context,
+  databaseUrl: string | undefined,
+  engine: Engine,
+  primary: boolean,
+) {
   const { sizes } = ctx;
-  const databaseUrl = engine === 'postgres' ? await ctx.freshDatabase() : undefined;
   const server = await ChatServer.start({ databaseUrl, jwtSecret: ctx.jwtSecret });
   ctx.defer(() => server.stop());
   await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -115,32 +126,38 @@ async function startEngine(ctx: Context, engine: Engine, primary: boolean) {
   return { server, world, clients, rssAtRestMiB };
 }
 
-async function twoInstances(ctx: Context, oneInstance: FanoutRun | undefined) {
+/** Two instances through Redis on the first phase's database, with its users and channels. */
+async function twoInstances(
+  ctx: Context,
+  databaseUrl: string,
+  given: PhaseOutcome,
+): Promise<Outcome> {
   const { sizes } = ctx;
   const mark = ctx.mark();
   try {
-    const databaseUrl = await ctx.freshDatabase();
     const options = {
       databaseUrl,
       redisUrl: ctx.redisUrl,
       redisKeyPrefix: `bench-${ctx.runId}:`,
       jwtSecret: ctx.jwtSecret,
     };
-    // one after the other: the first applies the migrations
-    const first = await ChatServer.start(options);
-    ctx.defer(() => first.stop());
-    const second = await ChatServer.start(options);
-    ctx.defer(() => second.stop());
-    const world = await createWorld(
-      first,
-      {
-        fanoutChannels: sizes.fanoutChannels,
-        usersPerFanoutChannel: sizes.usersPerFanoutChannel,
-        ackedSenders: 0,
-      },
-      `${ctx.runId}r`,
-    );
-    return await twoInstanceFanout(ctx, [first, second], world, oneInstance);
+    // side by side once the database is migrated; else the first migrates it
+    const [first, second] = given.world
+      ? await Promise.all([ChatServer.start(options), ChatServer.start(options)])
+      : [await ChatServer.start(options), await ChatServer.start(options)];
+    for (const server of [first, second]) ctx.defer(() => server.stop());
+    const world =
+      given.world ??
+      (await createWorld(
+        first,
+        {
+          fanoutChannels: sizes.fanoutChannels,
+          usersPerFanoutChannel: sizes.usersPerFanoutChannel,
+          ackedSenders: 0,
+        },
+        `${ctx.runId}r`,
+      ));
+    return await twoInstanceFanout(ctx, [first, second], world, given.oursAtTopRate);
   } finally {
     await ctx.cleanUp(mark);
   }
@@ -161,20 +178,22 @@ export async function runBench(sizes: Sizes): Promise<ScenarioResult[]> {
         pgliteInsertLoop(ctx),
       ),
     );
-    let oneInstance: FanoutRun | undefined;
-    if (ctx.databaseUrl) {
-      oneInstance = await enginePhase(ctx, 'postgres', true, results);
-      await enginePhase(ctx, 'pglite', false, results);
+    // one database for the Postgres phase and the two instances after it (same users)
+    const databaseUrl = ctx.databaseUrl ? await ctx.freshDatabase() : undefined;
+    let first: PhaseOutcome = {};
+    if (databaseUrl) {
+      first = await enginePhase(ctx, 'postgres', databaseUrl, true, results);
+      await enginePhase(ctx, 'pglite', undefined, false, results);
     } else {
       const t = titles(sizes, 'postgres');
       for (const [id, title] of [t.channels, t.hot, t.resume])
         results.push(leftOut(id, title, noPostgres));
-      await enginePhase(ctx, 'pglite', true, results);
+      await enginePhase(ctx, 'pglite', undefined, true, results);
     }
     const two = ['two-instances', 'two instances through Redis'] as const;
     results.push(
-      ctx.databaseUrl && ctx.redisUrl
-        ? await runScenario(two[0], two[1], () => twoInstances(ctx, oneInstance))
+      databaseUrl && ctx.redisUrl
+        ? await runScenario(two[0], two[1], () => twoInstances(ctx, databaseUrl, first))
         : leftOut(
             two[0],
             two[1],
