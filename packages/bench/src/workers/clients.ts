@@ -12,6 +12,18 @@ import { LatencyRecorder, now } from '../lib/latency.js';
 import { serve } from '../lib/rpc.js';
 
 const sockets: ClientSocket[] = [];
+
+/** As a client reconnects: a 503 (the server's store breaker, open a moment) is tried again. */
+async function openWithRetries(protocol: Protocol, target: SocketTarget): Promise<ClientSocket> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openSocket(protocol, target);
+    } catch (error) {
+      if (attempt >= 10 || !String(error).includes('HTTP 503')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
 const deliveries = new LatencyRecorder();
 let delivered = 0;
 let counting = false;
@@ -99,7 +111,7 @@ const handlers = {
       Array.from({ length: Math.min(parallel, targets.length) }, async () => {
         while (next < targets.length) {
           const index = next++;
-          const socket = await openSocket(protocol, targets[index] as SocketTarget);
+          const socket = await openWithRetries(protocol, targets[index] as SocketTarget);
           socket.onDelivery = countDelivery;
           opened[index] = socket;
         }
