@@ -117,7 +117,12 @@ export async function buildApp({
   const limitStore = { redis: runtime.redis, keyPrefix: config.redisKeyPrefix };
   const limitAuthAttempt = createAuthAttemptLimiter(
     limitStore,
-    { ...defaultAuthRateLimits, ...authRateLimits },
+    {
+      ...defaultAuthRateLimits,
+      perIp: config.authRateLimit.perIp,
+      perUsername: config.authRateLimit.perAccount,
+      ...authRateLimits,
+    },
     (name) => authService.attemptKey(runtime.deps, name),
   );
   const limitUserWrite = createLimiter(
@@ -164,7 +169,10 @@ export async function buildApp({
     hideUntagged: true,
   });
   // after swagger, so that /metrics is in the document
-  await app.register(metricsPlugin, { token: config.metricsToken });
+  await app.register(metricsPlugin, {
+    token: config.metricsToken,
+    heapEndpoint: config.debugHeapEndpoint,
+  });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/openapi.json', { schema: { hide: true } }, (request) => ({
     ...app.swagger(),
@@ -187,7 +195,7 @@ export async function buildApp({
       'Too many posts through this webhook',
     ),
   });
-  const effectiveWsLimits = { ...defaultWsLimits, ...wsLimits };
+  const effectiveWsLimits = { ...defaultWsLimits, ...config.wsRateLimit, ...wsLimits };
   await app.register(wsRoute, { deps: runtime.deps, limits: effectiveWsLimits, stores: runtime });
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',

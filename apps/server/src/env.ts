@@ -52,6 +52,12 @@ const rateLimit = z
     return { points, durationSeconds };
   });
 
+/** A whole number of attempts in each minute. */
+const perMinute = z
+  .string()
+  .regex(/^[1-9]\d{0,8}$/, 'must be a whole number of attempts per minute, at least 1')
+  .transform(Number);
+
 const envSchema = z
   .object({
     PORT: port.default(3000),
@@ -94,8 +100,14 @@ const envSchema = z
     S3_REGION: z.string().min(1).default('us-east-1'),
     S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    // frames per /ws connection: bursts of POINTS, POINTS/SECONDS a second after that
+    WS_RATE_LIMIT: rateLimit.default({ points: 30, durationSeconds: 2 }),
+    // sign-in, registration and refresh attempts per minute, per client address / per account
+    AUTH_RATE_LIMIT_PER_IP: perMinute.default(30),
+    AUTH_RATE_LIMIT_PER_ACCOUNT: perMinute.default(10),
     // Operations
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters long').optional(),
+    DEBUG_HEAP_ENDPOINT: z.enum(['true', 'false'], 'must be true or false').default('false'),
   })
   .refine((env) => !env.S3_ENDPOINT || env.S3_BUCKET, {
     message: 'is required when S3_ENDPOINT is set',
@@ -135,10 +147,19 @@ export interface Config {
   trustProxy: false | number | string[];
   /** Writes per user over HTTP (REST writes and tRPC mutations), shared by all instances. */
   writeLimit: { points: number; durationSeconds: number };
+  /** Frames a /ws connection may send at once, and per second after that. */
+  wsRateLimit: { burst: number; perSecond: number };
+  /** Sign-in, registration and refresh attempts per minute, per address and per account. */
+  authRateLimit: { perIp: number; perAccount: number };
   /** The built web client, served at / when present. */
   webDist: string;
   /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
+  /**
+   * Serve GET /debug/heap: the process's memory after a full garbage collection (for `pnpm
+   * bench`; a full collection pauses the process, so it is off by default).
+   */
+  debugHeapEndpoint: boolean;
   /** The largest upload accepted, in bytes. */
   maxUploadBytes: number;
   /** With S3_BUCKET: uploads go to that bucket instead of `<dataDir>/files`. */
@@ -181,6 +202,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
     trustProxy: e.TRUST_PROXY ?? false,
     writeLimit: e.WRITE_RATE_LIMIT,
+    wsRateLimit: {
+      burst: e.WS_RATE_LIMIT.points,
+      perSecond: e.WS_RATE_LIMIT.points / e.WS_RATE_LIMIT.durationSeconds,
+    },
+    authRateLimit: {
+      perIp: e.AUTH_RATE_LIMIT_PER_IP,
+      perAccount: e.AUTH_RATE_LIMIT_PER_ACCOUNT,
+    },
     webDist: join(repoRoot, 'apps/web/dist'),
     metricsToken: e.METRICS_TOKEN,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
@@ -195,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
               : undefined,
         }
       : undefined,
+    debugHeapEndpoint: e.DEBUG_HEAP_ENDPOINT === 'true',
   };
 }
 

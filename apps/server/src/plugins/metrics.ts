@@ -1,9 +1,12 @@
 // GET /metrics (Prometheus text) and the hooks that feed it: every HTTP response, and every
 // WebSocket connection, plain /ws or tRPC's, opened and closed. With METRICS_TOKEN set, only
-// `Authorization: Bearer <METRICS_TOKEN>` may read it.
+// `Authorization: Bearer <METRICS_TOKEN>` may read it. With DEBUG_HEAP_ENDPOINT, GET /debug/heap
+// answers the process's memory after a full garbage collection (for `pnpm bench`).
 import { timingSafeEqual } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { bearerToken, unauthorized } from '@chat/api/server';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { errors } from '../rest/openapi.js';
@@ -11,6 +14,17 @@ import { metrics, type Transport } from '../metrics.js';
 
 export interface MetricsOptions {
   token: string | undefined;
+  /** Serve GET /debug/heap: memory after a full GC (a pause of the whole process). */
+  heapEndpoint?: boolean;
+}
+
+/**
+ * V8's full collection, without starting node with --expose-gc: the flag set at run time
+ * exposes `gc` to contexts created after it.
+ */
+function garbageCollector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
 }
 
 const sameSecret = (given: string, expected: string) => {
@@ -19,7 +33,12 @@ const sameSecret = (given: string, expected: string) => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
-async function metricsPlugin(app: FastifyInstance, { token }: MetricsOptions) {
+async function metricsPlugin(app: FastifyInstance, { token, heapEndpoint }: MetricsOptions) {
+  const onRequest = async (request: FastifyRequest) => {
+    if (token === undefined) return;
+    const given = bearerToken(request.headers.authorization);
+    if (!given || !sameSecret(given, token)) throw unauthorized('Bearer METRICS_TOKEN required');
+  };
   app.addHook('onResponse', async (request, reply) => {
     // the route's pattern, not its URL: one series per route, whatever the ids
     const route = request.routeOptions.url ?? 'unmatched';
@@ -37,12 +56,7 @@ async function metricsPlugin(app: FastifyInstance, { token }: MetricsOptions) {
   app.get(
     '/metrics',
     {
-      onRequest: async (request) => {
-        if (token === undefined) return;
-        const given = bearerToken(request.headers.authorization);
-        if (!given || !sameSecret(given, token))
-          throw unauthorized('Bearer METRICS_TOKEN required');
-      },
+      onRequest,
       schema: {
         tags: ['operations'],
         operationId: 'metrics',
@@ -59,6 +73,14 @@ async function metricsPlugin(app: FastifyInstance, { token }: MetricsOptions) {
     async (_request, reply) =>
       reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
+
+  if (heapEndpoint) {
+    const collectGarbage = garbageCollector();
+    app.get('/debug/heap', { onRequest, schema: { hide: true } }, async () => {
+      collectGarbage();
+      return process.memoryUsage();
+    });
+  }
 }
 
 export default fp(metricsPlugin, {

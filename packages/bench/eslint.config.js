@@ -1,0 +1,3 @@
+import base from '@chat/eslint-config';
+
+export default base;

@@ -1,0 +1,12 @@
+// The one file of the bench that reads process.env: the services it may use, and the
+// environment its worker processes inherit.
+export const services = {
+  /** The machine's Postgres (an admin URL: the bench creates and drops its own databases). */
+  databaseUrl: process.env.DATABASE_URL || undefined,
+  redisUrl: process.env.REDIS_URL || undefined,
+};
+
+export const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+  ...process.env,
+  ...extra,
+});
