@@ -171,7 +171,10 @@ describe.each(testDatabaseKinds())('tRPC router on %s', (kind) => {
         path: 'messages.send',
       });
       expect(body.error.data.issues).toEqual([
-        { path: 'content', message: 'Too small: expected string to have >=1 characters' },
+        {
+          path: 'content',
+          message: 'must have 1 to 4000 characters (or be empty, with attachments)',
+        },
       ]);
       expect(body.error.data.stack).toBeUndefined();
     });
@@ -307,11 +310,10 @@ describe.each(testDatabaseKinds())('tRPC router on %s', (kind) => {
 
     it('hides the details of an unexpected failure behind INTERNAL_SERVER_ERROR', async () => {
       const channel = await createChannel(deps, alice);
-      const broken = {
-        events: {
-          publish: () => Promise.reject(new Error('broker at 10.0.0.7:6379 said NOAUTH')),
-        },
+      const failing = {
+        send: () => Promise.reject(new Error('broker at 10.0.0.7:6379 said NOAUTH')),
       };
+      const broken = { sends: failing as unknown as Context['deps']['sends'] };
       const { status, body } = await post(
         'messages.send',
         { channelId: channel.id, content: 'hi' },
