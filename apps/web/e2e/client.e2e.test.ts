@@ -176,6 +176,8 @@ describe('the web client for a team', () => {
       await ada.getByRole('button', { name: new RegExp(`@${name}`) }).click();
     }
     await ada.getByRole('button', { name: 'Start group (3 people)' }).click();
+    // what is typed before the conversation is open belongs to the channel still on screen
+    await ada.getByRole('heading', { name: /ben, cam/ }).waitFor();
     await send(ada, 'Hello you two');
     await pane(ada).getByText('Hello you two').waitFor();
 
