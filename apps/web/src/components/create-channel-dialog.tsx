@@ -1,22 +1,21 @@
 // Creating a channel: a name, and whether only invited members may see it.
 import { createChannelInput } from '@chat/api/schemas/channels';
 import { useState, type FormEvent } from 'react';
+import { useOpenNewChannel } from '../hooks/use-channel-list';
 import { fieldErrors, type FieldErrors } from '../lib/form-errors';
-import { channelPath, navigate } from '../lib/route';
 import { trpc } from '../lib/trpc';
 import { Dialog } from './dialog';
 import { FieldError } from './field-error';
 
 export function CreateChannelDialog({ onClose }: { onClose: () => void }) {
-  const utils = trpc.useUtils();
+  const openNewChannel = useOpenNewChannel();
   const [name, setName] = useState('');
   const [isPrivate, setIsPrivate] = useState(false);
   const [fields, setFields] = useState<FieldErrors>({});
   const create = trpc.channels.create.useMutation({
-    onSuccess: async (channel) => {
-      await utils.channels.list.invalidate();
+    onSuccess: (channel) => {
       onClose();
-      navigate(channelPath(channel.id));
+      openNewChannel(channel);
     },
   });
 

@@ -2,24 +2,23 @@
 // the conversation of exactly those people.
 import { openDmInput } from '@chat/api/schemas/channels';
 import { useState } from 'react';
+import { useOpenNewChannel } from '../hooks/use-channel-list';
 import { useMe } from '../hooks/use-me';
 import type { User } from '../lib/api-types';
 import { fieldErrors } from '../lib/form-errors';
-import { channelPath, navigate } from '../lib/route';
 import { trpc } from '../lib/trpc';
 import { Dialog } from './dialog';
 import { PeopleSearch } from './people-search';
 
 export function NewDmDialog({ onClose }: { onClose: () => void }) {
   const me = useMe();
-  const utils = trpc.useUtils();
+  const openNewChannel = useOpenNewChannel();
   const [picked, setPicked] = useState<User[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const openDm = trpc.channels.openDm.useMutation({
-    onSuccess: async (channel) => {
-      await utils.channels.list.invalidate();
+    onSuccess: (channel) => {
       onClose();
-      navigate(channelPath(channel.id));
+      openNewChannel(channel);
     },
   });
   const pickedIds = new Set(picked.map((user) => user.id));

@@ -1,6 +1,7 @@
 // The channels the user can see (every page of channels.list), and in-place updates of them.
 import { useCallback, useEffect, useMemo } from 'react';
 import type { Channel } from '../lib/api-types';
+import { channelPath, navigate } from '../lib/route';
 import { trpc } from '../lib/trpc';
 
 const listInput = { limit: 100 };
@@ -48,4 +49,20 @@ export function useChannel(channelId: string) {
   const listed = channels.find((channel) => channel.id === channelId);
   const single = trpc.channels.get.useQuery({ channelId }, { enabled: !isLoading && !listed });
   return { channel: listed ?? single.data, error: listed ? null : single.error };
+}
+
+/**
+ * Opens a channel the user has just created or opened: at once, from the server's answer, while
+ * the list catches up behind (waiting for it left the old channel on screen a round trip longer).
+ */
+export function useOpenNewChannel() {
+  const utils = trpc.useUtils();
+  return useCallback(
+    (channel: Channel) => {
+      utils.channels.get.setData({ channelId: channel.id }, channel);
+      void utils.channels.list.invalidate();
+      navigate(channelPath(channel.id));
+    },
+    [utils],
+  );
 }
