@@ -90,6 +90,11 @@ describe('files and search in the web client, on the built server', () => {
     const archive = await createChannel('archive');
     // the message to find lies far back: more than a page of history was said after it
     const needle = 'The zebra crossing on the poster needs more contrast';
+    for (let i = 1; i <= 5; i++) {
+      await api('POST', `/api/channels/${archive}/messages`, ada.accessToken, {
+        content: `early note number ${i}`,
+      });
+    }
     await api('POST', `/api/channels/${archive}/messages`, ada.accessToken, { content: needle });
     for (let i = 1; i <= 70; i++) {
       await api('POST', `/api/channels/${archive}/messages`, ada.accessToken, {
