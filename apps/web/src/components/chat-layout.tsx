@@ -9,7 +9,7 @@ import { channelPath, navigate, parseRoute, usePathname } from '../lib/route';
 import { ChannelFeeds } from './channel-feeds';
 import { ConnectionBanner } from './connection-banner';
 import { MessagePane } from './message-pane';
-import { JumpToMessage, SearchBox } from './search-box';
+import { SearchBox } from './search-box';
 import { Sidebar } from './sidebar';
 import { ThreadPane } from './thread-pane';
 
@@ -35,7 +35,6 @@ export function ChatLayout() {
       <main className="main">
         <ConnectionBanner />
         <SearchBox />
-        <JumpToMessage />
         {activeChannelId ? (
           <MessagePane key={activeChannelId} channelId={activeChannelId} />
         ) : (

@@ -5,6 +5,7 @@ import { useAuthor } from '../hooks/use-user';
 import { useEditRequest } from '../lib/edit-request';
 import type { Message } from '../lib/api-types';
 import { formatTime } from '../lib/format';
+import { useIsJumpTarget } from '../lib/jump-target';
 import { messageStore } from '../lib/message-store';
 import { trpc } from '../lib/trpc';
 import { AttachmentList } from './attachment-list';
@@ -38,6 +39,7 @@ export const MessageItem = memo(function MessageItem({
   const [editing, setEditing] = useState(false);
   const author = useAuthor(message);
   useEditRequest(message.id, own && !message.deleted, () => setEditing(true));
+  const jumped = useIsJumpTarget(message.id);
   const remove = trpc.messages.delete.useMutation({
     onSuccess: () =>
       messageStore.add(message.channelId, [{ ...message, deleted: true, content: '' }]),
@@ -50,7 +52,8 @@ export const MessageItem = memo(function MessageItem({
   return (
     <li
       id={`message-${message.id}`}
-      className={`message ${startsGroup ? 'message-first' : ''} ${own ? 'message-own' : ''}`}
+      className={`message ${startsGroup ? 'message-first' : ''} ${own ? 'message-own' : ''} ${jumped ? 'message-jumped' : ''}`}
+      aria-current={jumped ? 'true' : undefined}
     >
       {dayLabel && (
         <div className="day-divider" role="separator">

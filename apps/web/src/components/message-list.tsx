@@ -64,10 +64,27 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
     if (pending.length > 0) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
   }, [pending.length]);
 
-  useFocusRequests(channelId, (seq) => {
-    const index = rows.findIndex((row) => row.kind === 'message' && row.message.seq === seq);
-    if (index >= 0) virtuoso.current?.scrollToIndex({ index, align: 'center' });
-  });
+  // a message asked for (a notification or a search hit) is shown, once it is held: older pages
+  // are read until it is, however far back it lies. The list then opens anew around it, as
+  // scrollToIndex right after a prepend or on mount is not reliably honoured by Virtuoso.
+  const [focus, setFocus] = useState<{ key: number; seq: number } | null>(null);
+  const [focusView, setFocusView] = useState<{ key: number; index: number } | null>(null);
+  useFocusRequests(channelId, (seq) => setFocus((asked) => ({ key: (asked?.key ?? 0) + 1, seq })));
+  const focusPending = focus !== null && focusView?.key !== focus.key && history.historyLoaded;
+  const focusIndex = focusPending
+    ? rows.findIndex((row) => row.kind === 'message' && row.message.seq === focus.seq)
+    : -1;
+  if (focusPending && focusIndex >= 0) setFocusView({ key: focus.key, index: focusIndex });
+  const oldestTried = useRef<number | null>(null);
+  const wantedOlderSeq = focusPending && focusIndex < 0 ? focus.seq : null;
+  const oldest = messages[0]?.seq ?? null;
+  useEffect(() => {
+    if (wantedOlderSeq === null || loadingOlder || !hasOlder || oldest === null) return;
+    // a page that brings nothing older ends the search (the message is a reply, or gone)
+    if (wantedOlderSeq >= oldest || oldestTried.current === oldest) return;
+    oldestTried.current = oldest;
+    void loadOlder();
+  }, [wantedOlderSeq, loadingOlder, hasOlder, oldest, loadOlder]);
 
   const jumpToUnread = () => {
     setDividerSeen(true);
@@ -145,12 +162,17 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
         </button>
       )}
       <Virtuoso
+        key={focusView?.key ?? 0}
         ref={virtuoso}
         className="messages"
         data={rows}
         firstItemIndex={firstItemIndex}
         initialTopMostItemIndex={
-          divider >= 0 ? { index: divider, align: 'start' } : { index: 'LAST', align: 'end' }
+          focusView
+            ? { index: focusView.index, align: 'center' }
+            : divider >= 0
+              ? { index: divider, align: 'start' }
+              : { index: 'LAST', align: 'end' }
         }
         computeItemKey={(_index, row) => row.key}
         itemContent={renderRow}

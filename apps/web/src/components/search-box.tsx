@@ -1,7 +1,10 @@
 // The search box ("/" or Ctrl+K focuses it) and its results: highlighted passages (HTML the
-// server escaped, with only <mark> in it); a hit opens its channel scrolled to the message.
+// server escaped, with only <mark> in it); a hit opens its channel scrolled to the message
+// (the list reads older pages until it holds it) and marks it there.
 import { useEffect, useRef, useState } from 'react';
-import { useJumpTarget, jumpTarget } from '../lib/jump-target';
+import { requestFocus } from '../lib/focus-message';
+import { jumpTarget } from '../lib/jump-target';
+import { openThread } from '../lib/open-thread';
 import { channelPath, navigate } from '../lib/route';
 import { trpc } from '../lib/trpc';
 import { formatDay, formatTime } from '../lib/format';
@@ -49,6 +52,9 @@ function SearchResults({ q, onClose }: { q: string; onClose: () => void }) {
               className="search-hit"
               onClick={() => {
                 jumpTarget.set(hit.id);
+                // a reply is read in its thread; the channel's list scrolls to the message
+                if (hit.parentId) openThread(hit.channelId, hit.parentId);
+                requestFocus(hit.channelId, hit.seq);
                 navigate(channelPath(hit.channelId));
                 onClose();
               }}
@@ -105,31 +111,4 @@ export function SearchBox() {
       {q && <SearchResults q={q} onClose={() => setQ(null)} />}
     </div>
   );
-}
-
-/** Scrolls to the message a search hit opened, once it is on the page, and marks it briefly. */
-export function JumpToMessage() {
-  const target = useJumpTarget();
-  useEffect(() => {
-    if (!target) return;
-    const find = () => document.getElementById(`message-${target}`);
-    const reveal = (element: HTMLElement) => {
-      element.scrollIntoView({ block: 'center' });
-      element.classList.add('message-jumped');
-      element.setAttribute('aria-current', 'true');
-      jumpTarget.set(null);
-    };
-    const now = find();
-    if (now) return reveal(now);
-    const observer = new MutationObserver(() => {
-      const element = find();
-      if (element) {
-        observer.disconnect();
-        reveal(element);
-      }
-    });
-    observer.observe(document.body, { childList: true, subtree: true });
-    return () => observer.disconnect();
-  }, [target]);
-  return null;
 }

@@ -1,4 +1,5 @@
-// The message a search hit asked to open: the channel's list scrolls to it once it is shown.
+// The message a search hit opened: the channel's list scrolls to it (a focus request) and marks
+// it, until the next hit is opened.
 import { useSyncExternalStore } from 'react';
 
 let target: string | null = null;
@@ -11,12 +12,13 @@ export const jumpTarget = {
   },
 };
 
-export function useJumpTarget(): string | null {
+/** Whether `messageId` is the message a search hit opened (re-renders only when that changes). */
+export function useIsJumpTarget(messageId: string): boolean {
   return useSyncExternalStore(
     (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    () => target,
+    () => target === messageId,
   );
 }
