@@ -97,7 +97,9 @@ export async function buildApp({
     notFoundFallback: webClient
       ? (request, reply) => {
           const path = request.url.split('?')[0] ?? '';
-          if (request.method !== 'GET' || /^\/(api|trpc|ws)(\/|$)/.test(path)) return undefined;
+          // the server's own endpoints answer a JSON 404, never the app
+          if (request.method !== 'GET' || /^\/(api|trpc|ws|hooks|debug)(\/|$)/.test(path))
+            return undefined;
           return reply.sendFile('index.html');
         }
       : undefined,

@@ -76,7 +76,7 @@ describe('GET /debug/heap', () => {
   }, 120_000);
 });
 
-describe('the limits from the environment in the built server', () => {
+describe('the limits from the environment in the built server', { timeout: 120_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-limits-'));
   afterEach(stopAllServers);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -69,7 +69,8 @@ async function readContents(url: string, token: string, channelId: string) {
   return read.body.items.map(({ seq, content }) => ({ seq, content }));
 }
 
-describe('the built server on the embedded database', () => {
+// each test starts the built server once or twice, the first time on a new data folder
+describe('the built server on the embedded database', { timeout: 120_000 }, () => {
   it('serves over HTTP, exits 0 on SIGTERM and has its users, tokens and messages after a restart', async () => {
     const dataDir = freshDataDir();
     const env = { DATA_DIR: dataDir };

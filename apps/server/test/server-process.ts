@@ -100,7 +100,8 @@ export class ServerProcess {
   }
 
   /** Resolves with the URL of the "listening on …" line; rejects if the process exits first. */
-  waitUntilListening(timeoutMs = 20_000): Promise<string> {
+  // a first start on a new data folder runs initdb in WebAssembly: ~10 s here, more when loaded
+  waitUntilListening(timeoutMs = 45_000): Promise<string> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const url = /Chat server listening on (http:\/\/[^\s"]+)/.exec(this.text)?.[1];
@@ -131,7 +132,7 @@ export class ServerProcess {
   }
 
   /** Resolves when the process exits on its own; kills it and rejects after `timeoutMs`. */
-  async waitForExit(timeoutMs = 20_000): Promise<ServerExit> {
+  async waitForExit(timeoutMs = 45_000): Promise<ServerExit> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
