@@ -119,8 +119,12 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
       <div className="messages-top">
         {history.loadingOlder && <p className="messages-note">Loading older messages…</p>}
         {history.olderError && <p className="form-error">{history.olderError.message}</p>}
-        {!history.hasOlder && messages.length > 0 && (
-          <p className="messages-note">This is the very beginning of the conversation.</p>
+        {!history.hasOlder && (
+          <p className="messages-note">
+            {messages.length > 0
+              ? 'This is the very beginning of the conversation.'
+              : 'No messages yet. Say hello!'}
+          </p>
         )}
       </div>
     ),
