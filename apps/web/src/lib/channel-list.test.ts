@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel, Message } from './api-types';
 import { afterMessage, afterRead, sidebarSections } from './channel-list';
+import { testMessage } from './test-message';
 
 function channel(overrides: Partial<Channel> = {}): Channel {
   return {
@@ -21,30 +22,14 @@ function channel(overrides: Partial<Channel> = {}): Channel {
   };
 }
 
-function message(seq: number, overrides: Partial<Message> = {}): Message {
-  return {
-    id: `m${seq}`,
-    channelId: 'c1',
-    seq,
+const message = (seq: number, overrides: Partial<Message> = {}): Message =>
+  testMessage(seq, {
     userId: 'other',
     username: 'bob',
     content: 'hello',
     createdAt: '2030-01-01T00:00:00.000Z',
-    editedAt: null,
-    deleted: false,
-    clientMsgId: null,
-    parentId: null,
-    replyCount: 0,
-    lastReplyAt: null,
-    replyUserIds: [],
-    pinnedAt: null,
-    reactions: [],
-    attachments: [],
-    webhookId: null,
-    iconUrl: null,
     ...overrides,
-  };
-}
+  });
 
 const viewer = { userId: 'me', username: 'ann', reading: false };
 

@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from './api-types';
 import { groupMessages } from './message-groups';
+import { testMessage } from './test-message';
 
-const at = (iso: string, userId: string, seq: number): Message => ({
-  id: `m${seq}`,
-  channelId: 'c',
-  seq,
-  userId,
-  username: userId,
-  content: 'x',
-  createdAt: iso,
-  editedAt: null,
-  deleted: false,
-  clientMsgId: null,
-  parentId: null,
-  replyCount: 0,
-  lastReplyAt: null,
-  replyUserIds: [],
-  pinnedAt: null,
-  reactions: [],
-  attachments: [],
-  webhookId: null,
-  iconUrl: null,
-});
+const at = (iso: string, userId: string, seq: number): Message =>
+  testMessage(seq, { channelId: 'c', userId, username: userId, content: 'x', createdAt: iso });
 
 describe('groupMessages', () => {
   it('starts a group when a webhook of the same user posts under its own name', () => {

@@ -11,31 +11,9 @@ import {
   type MessageList,
   type PendingMessage,
 } from './message-list';
+import { testMessage } from './test-message';
 
-function message(seq: number, overrides: Partial<Message> = {}): Message {
-  return {
-    id: `m${seq}`,
-    channelId: 'c1',
-    seq,
-    userId: 'u1',
-    username: 'ann',
-    content: `message ${seq}`,
-    createdAt: new Date(seq * 1000).toISOString(),
-    editedAt: null,
-    deleted: false,
-    clientMsgId: null,
-    parentId: null,
-    replyCount: 0,
-    lastReplyAt: null,
-    replyUserIds: [],
-    pinnedAt: null,
-    reactions: [],
-    attachments: [],
-    webhookId: null,
-    iconUrl: null,
-    ...overrides,
-  };
-}
+const message = testMessage;
 
 const seqs = (messages: Message[]) => messages.map((m) => m.seq);
 

@@ -1,32 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Message } from './api-types';
 import { addMessages, emptyMessageList, mergeBySeq, replaceHeld } from './message-list';
 import { isTopLevel, replySummary, threadReplies, threadRootId, timeAgo } from './threads';
+import { testMessage } from './test-message';
 
-function message(seq: number, overrides: Partial<Message> = {}): Message {
-  return {
-    id: `m${seq}`,
-    channelId: 'c1',
-    seq,
-    userId: 'u1',
-    username: 'ann',
-    content: `message ${seq}`,
-    createdAt: new Date(seq * 1000).toISOString(),
-    editedAt: null,
-    deleted: false,
-    clientMsgId: null,
-    parentId: null,
-    replyCount: 0,
-    lastReplyAt: null,
-    replyUserIds: [],
-    pinnedAt: null,
-    reactions: [],
-    attachments: [],
-    webhookId: null,
-    iconUrl: null,
-    ...overrides,
-  };
-}
+const message = testMessage;
 
 const now = Date.parse('2026-12-01T12:00:00.000Z');
 const ago = (ms: number) => new Date(now - ms).toISOString();
