@@ -12,7 +12,7 @@ import {
   sql,
   type SQL,
 } from 'drizzle-orm';
-import { badRequest, forbidden, notFound } from '../errors.js';
+import { AppError, badRequest, forbidden, notFound } from '../errors.js';
 import type { EditMessageInput, HistoryInput, MarkReadInput } from '../schemas/index.js';
 import { limits } from '../schemas/common.js';
 import { memberChannel, visibleChannel } from './access.js';
@@ -195,12 +195,11 @@ export async function readHistory(
 export async function visibleMessage(deps: ServiceDeps, actor: Actor, messageId: string) {
   const message = await findMessage(deps.db, deps.files.urls, eq(messages.id, messageId));
   if (!message) throw notFound('Message');
-  try {
-    const access = await visibleChannel(deps.db, actor, message.channelId);
-    return { message, channel: access.channel };
-  } catch {
-    throw notFound('Message');
-  }
+  // a channel the actor cannot see hides its messages; any other failure (a 503) stays itself
+  const access = await visibleChannel(deps.db, actor, message.channelId).catch((error: unknown) => {
+    throw error instanceof AppError && error.code === 'NOT_FOUND' ? notFound('Message') : error;
+  });
+  return { message, channel: access.channel, isMember: access.isMember };
 }
 
 export async function editMessage(

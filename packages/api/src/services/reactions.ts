@@ -2,12 +2,11 @@
 // channel's members hear of a change, with the message's reactions as they are after it.
 import { schema, type Queryable } from '@chat/db';
 import { and, countDistinct, eq, sql } from 'drizzle-orm';
-import { AppError, badRequest, forbidden, notFound } from '../errors.js';
+import { badRequest, forbidden, notFound } from '../errors.js';
 import { reactionLimits, type ReactionInput } from '../schemas/index.js';
-import { visibleChannel } from './access.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { reactionsByMessage } from './message-extras.js';
-import { findMessage } from './messages.js';
+import { visibleMessage } from './messages.js';
 import type { Message } from './views.js';
 
 const { messages, messageReactions } = schema;
@@ -21,13 +20,9 @@ export async function memberMessage(
   actor: Actor,
   messageId: string,
 ): Promise<Message> {
-  const q = deps.db;
-  const message = await findMessage(q, deps.files.urls, eq(messages.id, messageId));
-  if (!message || message.deleted) throw notFound('Message');
-  const access = await visibleChannel(q, actor, message.channelId).catch((error: unknown) => {
-    throw error instanceof AppError && error.code === 'NOT_FOUND' ? notFound('Message') : error;
-  });
-  if (!access.isMember) throw forbidden('Join the channel first');
+  const { message, isMember } = await visibleMessage(deps, actor, messageId);
+  if (message.deleted) throw notFound('Message');
+  if (!isMember) throw forbidden('Join the channel first');
   return message;
 }
 
