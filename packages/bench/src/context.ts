@@ -21,7 +21,17 @@ export class Context {
   readonly measured = new Map<string, Measured>();
   private readonly cleanups: (() => Promise<unknown>)[] = [];
 
-  constructor(readonly sizes: Sizes) {}
+  /** `only`: scenario id prefixes to run (`--only`); undefined runs every scenario. */
+  constructor(
+    readonly sizes: Sizes,
+    private readonly only?: readonly string[],
+  ) {}
+
+  /** Whether any of these scenarios is part of this run. */
+  wants(...ids: string[]): boolean {
+    const { only } = this;
+    return !only || ids.some((id) => only.some((prefix) => id.startsWith(prefix)));
+  }
 
   get warmupMs(): number {
     return Math.min(1000, this.sizes.windowMs / 5);

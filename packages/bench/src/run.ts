@@ -66,7 +66,7 @@ async function enginePhase(
     return {};
   }
   const { server, world, clients } = setup;
-  if (engine === 'pglite') {
+  if (engine === 'pglite' && ctx.wants(t.rss[0])) {
     const rss = setup.rssAtRestMiB;
     results.push(
       await runScenario(t.rss[0], t.rss[1], async () => ({
@@ -78,18 +78,27 @@ async function enginePhase(
       })),
     );
   }
-  results.push(
-    await runScenario(t.channels[0], t.channels[1], () =>
-      ackedSends(ctx, server, clients, world, engine, 'channels'),
-    ),
-    await runScenario(t.hot[0], t.hot[1], () =>
-      ackedSends(ctx, server, clients, world, engine, 'hot'),
-    ),
-    await runScenario(t.resume[0], t.resume[1], () => resume(ctx, server, clients, world, engine)),
-  );
+  if (ctx.wants(t.channels[0]))
+    results.push(
+      await runScenario(t.channels[0], t.channels[1], () =>
+        ackedSends(ctx, server, clients, world, engine, 'channels'),
+      ),
+    );
+  if (ctx.wants(t.hot[0]))
+    results.push(
+      await runScenario(t.hot[0], t.hot[1], () =>
+        ackedSends(ctx, server, clients, world, engine, 'hot'),
+      ),
+    );
+  if (ctx.wants(t.resume[0]))
+    results.push(
+      await runScenario(t.resume[0], t.resume[1], () =>
+        resume(ctx, server, clients, world, engine),
+      ),
+    );
   await clients.stop();
   let oursAtTopRate: FanoutRun | undefined;
-  if (primary) {
+  if (primary && ctx.wants(t.idle[0], t.fanout[0], 'two-instances')) {
     const phase = oneInstanceFanout(ctx, server, world);
     phase.catch(() => {}); // reported by both scenarios below
     results.push(
@@ -163,43 +172,60 @@ async function twoInstances(
   }
 }
 
-export async function runBench(sizes: Sizes): Promise<ScenarioResult[]> {
-  const ctx = new Context(sizes);
+/** The scenario ids of one engine's phase: when none is wanted, its server is not started. */
+function phaseIds(sizes: Sizes, engine: Engine, primary: boolean): string[] {
+  const t = titles(sizes, engine);
+  const ids: string[] = [t.channels[0], t.hot[0], t.resume[0]];
+  if (engine === 'pglite') ids.push(t.rss[0]);
+  if (primary) ids.push(t.idle[0], t.fanout[0], 'two-instances');
+  return ids;
+}
+
+export async function runBench(sizes: Sizes, only?: readonly string[]): Promise<ScenarioResult[]> {
+  const ctx = new Context(sizes, only);
   const results: ScenarioResult[] = [];
   const noPostgres = 'DATABASE_URL is unset';
   try {
-    results.push(
-      ctx.databaseUrl
-        ? await runScenario('insert-ceiling', 'postgres-js INSERT … RETURNING (anchor)', () =>
-            postgresInsertCeiling(ctx),
-          )
-        : leftOut('insert-ceiling', 'postgres-js INSERT … RETURNING (anchor)', noPostgres),
-      await runScenario('pglite-insert', 'raw PGlite INSERT loop (anchor)', () =>
-        pgliteInsertLoop(ctx),
-      ),
-    );
+    if (ctx.wants('insert-ceiling', 'acked-postgres'))
+      results.push(
+        ctx.databaseUrl
+          ? await runScenario('insert-ceiling', 'postgres-js INSERT … RETURNING (anchor)', () =>
+              postgresInsertCeiling(ctx),
+            )
+          : leftOut('insert-ceiling', 'postgres-js INSERT … RETURNING (anchor)', noPostgres),
+      );
+    if (ctx.wants('pglite-insert', 'acked-pglite'))
+      results.push(
+        await runScenario('pglite-insert', 'raw PGlite INSERT loop (anchor)', () =>
+          pgliteInsertLoop(ctx),
+        ),
+      );
     // one database for the Postgres phase and the two instances after it (same users)
     const databaseUrl = ctx.databaseUrl ? await ctx.freshDatabase() : undefined;
     let first: PhaseOutcome = {};
     if (databaseUrl) {
-      first = await enginePhase(ctx, 'postgres', databaseUrl, true, results);
-      await enginePhase(ctx, 'pglite', undefined, false, results);
+      if (ctx.wants(...phaseIds(sizes, 'postgres', true)))
+        first = await enginePhase(ctx, 'postgres', databaseUrl, true, results);
+      if (ctx.wants(...phaseIds(sizes, 'pglite', false)))
+        await enginePhase(ctx, 'pglite', undefined, false, results);
     } else {
       const t = titles(sizes, 'postgres');
       for (const [id, title] of [t.channels, t.hot, t.resume])
-        results.push(leftOut(id, title, noPostgres));
-      await enginePhase(ctx, 'pglite', undefined, true, results);
+        if (ctx.wants(id)) results.push(leftOut(id, title, noPostgres));
+      if (ctx.wants(...phaseIds(sizes, 'pglite', true)))
+        await enginePhase(ctx, 'pglite', undefined, true, results);
     }
     const two = ['two-instances', 'two instances through Redis'] as const;
-    results.push(
-      databaseUrl && ctx.redisUrl
-        ? await runScenario(two[0], two[1], () => twoInstances(ctx, databaseUrl, first))
-        : leftOut(
-            two[0],
-            two[1],
-            ctx.databaseUrl ? 'REDIS_URL is unset' : `${noPostgres} (and REDIS_URL)`,
-          ),
-    );
+    if (ctx.wants(two[0]))
+      results.push(
+        databaseUrl && ctx.redisUrl
+          ? await runScenario(two[0], two[1], () => twoInstances(ctx, databaseUrl, first))
+          : leftOut(
+              two[0],
+              two[1],
+              ctx.databaseUrl ? 'REDIS_URL is unset' : `${noPostgres} (and REDIS_URL)`,
+            ),
+      );
   } finally {
     await ctx.cleanUp();
   }
