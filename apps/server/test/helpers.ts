@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Channel, Message, User } from '@chat/api';
 import { testJwtSecret, uniqueName } from '@chat/api/testing';
-import { createTestDatabase, type DatabaseKind } from '@chat/db/testing';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from '@chat/db/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { buildApp, type AppOptions } from '../src/app.js';
@@ -17,6 +17,7 @@ export interface TestApp {
   app: FastifyInstance;
   config: Config;
   runtime: Runtime;
+  database: TestDatabase;
   close(): Promise<void>;
 }
 
@@ -30,6 +31,8 @@ export interface TestAppOptions extends Pick<
   webDist?: string;
   /** More settings, as environment variables (REDIS_URL, TRUST_PROXY, METRICS_TOKEN…). */
   env?: Record<string, string>;
+  /** Another instance's database: several instances on one (it is not dropped on close). */
+  database?: TestDatabase;
 }
 
 export async function buildTestApp(
@@ -37,7 +40,7 @@ export async function buildTestApp(
   options: TestAppOptions = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-test-'));
-  const database = await createTestDatabase(kind);
+  const database = options.database ?? (await createTestDatabase(kind));
   const loaded = loadConfig({
     DATA_DIR: dataDir,
     JWT_SECRET: testJwtSecret,
@@ -61,10 +64,11 @@ export async function buildTestApp(
     app,
     config,
     runtime,
+    database,
     close: async () => {
       await app.close();
       await runtime.close();
-      await database.dispose();
+      if (!options.database) await database.dispose();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -148,6 +152,7 @@ export const messageKeys = [
   'parentId',
   'pinnedAt',
   'reactions',
+  'reactionsVersion',
   'replyCount',
   'replyUserIds',
   'seq',

@@ -21,7 +21,11 @@ export function useApplySocialEvent() {
           if (held) {
             const changed =
               event.type === 'reaction'
-                ? { ...held, reactions: event.reactions }
+                ? {
+                    ...held,
+                    reactions: event.reactions,
+                    reactionsVersion: event.reactionsVersion,
+                  }
                 : {
                     ...held,
                     pinnedAt:

@@ -56,6 +56,22 @@ describe('mergeBySeq', () => {
     expect(merged[0]?.deleted).toBe(true);
     expect(mergeBySeq(merged, [message(2)])[0]?.deleted).toBe(true);
   });
+
+  it('keeps the reactions of the larger version, whichever copy arrives last', () => {
+    const thumbs = (userIds: string[]) => [{ emoji: '👍', count: userIds.length, userIds }];
+    const v2 = message(2, { reactions: thumbs(['a', 'b']), reactionsVersion: 2 });
+    const v1 = message(2, { reactions: thumbs(['a']), reactionsVersion: 1 });
+    // a late event, and an edit read before the last reaction: neither takes the reactions back
+    expect(mergeBySeq([v2], [v1])[0]?.reactions).toEqual(thumbs(['a', 'b']));
+    const edit = { ...v1, content: 'fixed', editedAt: '2030-01-01T00:00:00.000Z' };
+    const merged = mergeBySeq([v2], [edit])[0];
+    expect([merged?.content, merged?.reactions, merged?.reactionsVersion]).toEqual([
+      'fixed',
+      thumbs(['a', 'b']),
+      2,
+    ]);
+    expect(mergeBySeq([v1], [v2])[0]?.reactions).toEqual(thumbs(['a', 'b']));
+  });
 });
 
 describe('pending messages', () => {

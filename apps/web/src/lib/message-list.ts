@@ -22,6 +22,16 @@ export const emptyMessageList: MessageList = { messages: [], pending: [] };
  * the same as the one held changes nothing (a resumed feed repeats what history gave).
  */
 function newer(existing: Message, incoming: Message): Message {
+  const kept = newerCopy(existing, incoming);
+  // Reactions change on their own, each change numbered: the larger version is the newer state,
+  // whichever copy (an event that came late, a page read before it) carries it.
+  const other = kept === existing ? incoming : existing;
+  return other.reactionsVersion > kept.reactionsVersion
+    ? { ...kept, reactions: other.reactions, reactionsVersion: other.reactionsVersion }
+    : kept;
+}
+
+function newerCopy(existing: Message, incoming: Message): Message {
   if (existing.deleted !== incoming.deleted) return existing.deleted ? existing : incoming;
   const existingEdit = existing.editedAt ?? '';
   const incomingEdit = incoming.editedAt ?? '';

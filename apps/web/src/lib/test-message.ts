@@ -20,6 +20,7 @@ export function testMessage(seq: number, overrides: Partial<Message> = {}): Mess
     replyUserIds: [],
     pinnedAt: null,
     reactions: [],
+    reactionsVersion: 0,
     attachments: [],
     webhookId: null,
     iconUrl: null,

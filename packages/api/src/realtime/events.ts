@@ -17,6 +17,8 @@ export type ChatEvent =
       op: 'add' | 'remove';
       /** The message's reactions after the change. */
       reactions: Reaction[];
+      /** The message's `reactionsVersion` after it: an event with a smaller one is stale. */
+      reactionsVersion: number;
     }
   | { type: 'pin'; channelId: string; messageId: string; userId: string; op: 'add' | 'remove' }
   /** The topic or name changed; `channel` carries no one's own counters. */

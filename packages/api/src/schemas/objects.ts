@@ -87,6 +87,10 @@ export const message = z
     replyUserIds: z.array(id),
     pinnedAt: time.nullable(),
     reactions: z.array(reaction),
+    reactionsVersion: z
+      .number()
+      .int()
+      .describe('Grows with each change of `reactions`: keep the state with the largest one'),
     attachments: z.array(attachment),
     /** The incoming webhook that posted it (then `username` is the name it posted under). */
     webhookId: id.nullable(),

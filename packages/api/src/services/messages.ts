@@ -58,6 +58,7 @@ export function toMessage({ message, username }: MessageRow): Message {
     replyUserIds: message.replyUserIds,
     pinnedAt: isoOrNull(message.pinnedAt),
     reactions: [],
+    reactionsVersion: message.reactionsVersion,
     attachments: [],
     webhookId: message.webhookId,
     iconUrl: message.authorIconUrl,

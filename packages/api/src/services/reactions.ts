@@ -33,11 +33,11 @@ export async function react(
   input: ReactionInput,
 ): Promise<Message> {
   const message = await memberMessage(deps, actor, input.messageId);
-  const { changed, reactions } = await deps.db.transaction(async (tx) => {
+  const { changed, reactions, reactionsVersion } = await deps.db.transaction(async (tx) => {
     // The message's row lock orders concurrent changes, so the limit holds and each change
-    // reads the reactions it leaves behind.
+    // reads the reactions it leaves behind, under the version it gives them.
     const [locked] = await tx
-      .select({ id: messages.id })
+      .select({ version: messages.reactionsVersion })
       .from(messages)
       .where(and(eq(messages.id, input.messageId), sql`${messages.deletedAt} is null`))
       .for('update');
@@ -46,9 +46,20 @@ export async function react(
       input.op === 'add'
         ? await addReaction(tx, actor, input)
         : await removeReaction(tx, actor, input);
+    let reactionsVersion = locked.version;
+    if (changed) {
+      const [bumped] = await tx
+        .update(messages)
+        .set({ reactionsVersion: sql`${messages.reactionsVersion} + 1` })
+        .where(eq(messages.id, input.messageId))
+        .returning({ version: messages.reactionsVersion });
+      reactionsVersion = bumped?.version ?? reactionsVersion;
+    }
     const after = await reactionsByMessage(tx, [input.messageId]);
-    return { changed, reactions: after.get(input.messageId) ?? [] };
+    return { changed, reactions: after.get(input.messageId) ?? [], reactionsVersion };
   });
+  // Two changes commit in lock order but may be published in either order (and through Redis
+  // from two instances): the version tells every client which state is the newer one.
   if (changed)
     await deps.events.publish({
       type: 'reaction',
@@ -58,8 +69,9 @@ export async function react(
       userId: actor.userId,
       op: input.op,
       reactions,
+      reactionsVersion,
     });
-  return { ...message, reactions };
+  return { ...message, reactions, reactionsVersion };
 }
 
 async function addReaction(q: Queryable, actor: Actor, input: ReactionInput): Promise<boolean> {

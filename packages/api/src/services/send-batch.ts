@@ -239,6 +239,7 @@ function newMessage(
     replyUserIds: [],
     pinnedAt: null,
     reactions: [],
+    reactionsVersion: 0,
     attachments: [],
     webhookId: row.webhookId,
     iconUrl: row.authorIconUrl,

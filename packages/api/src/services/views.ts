@@ -71,6 +71,8 @@ export interface Message {
   /** When it was pinned in its channel (null: not pinned). */
   pinnedAt: string | null;
   reactions: Reaction[];
+  /** Grows with each change of `reactions`: a client keeps the state with the largest one. */
+  reactionsVersion: number;
   attachments: Attachment[];
   /** The incoming webhook that posted it (then `username` is the name it posted under). */
   webhookId: string | null;

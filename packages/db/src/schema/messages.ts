@@ -53,6 +53,11 @@ export const messages = pgTable(
     /** When a member pinned it in its channel (null: not pinned). */
     pinnedAt: nullableTimestamp(),
     pinnedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * Moves by one with each change of its reactions, in the change's transaction (under the
+     * row's lock): of two `reaction` events, the one with the larger version is the newer state.
+     */
+    reactionsVersion: integer().notNull().default(0),
     /** The content's words for full-text search (English stemming), kept by Postgres itself. */
     searchVector: tsvector()
       .notNull()

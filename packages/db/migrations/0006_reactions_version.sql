@@ -1,0 +1,1 @@
+ALTER TABLE "messages" ADD COLUMN "reactions_version" integer DEFAULT 0 NOT NULL;
