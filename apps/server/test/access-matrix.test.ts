@@ -371,7 +371,8 @@ describe.each(testDatabaseKinds())('the access matrix on %s', (kind) => {
         const what = `${who}: ${row.name} in the ${place} channel`;
         const result = await row.trpc(client, fixtures[place], as()).then(
           () => 'ok' as const,
-          (error: { data?: { code?: string } }) => error.data?.code ?? String(error),
+          (error: { message: string; data?: { code?: string } }) =>
+            error.data?.code ?? error.message,
         );
         expect(result, what).toBe(outcome === 'ok' ? 'ok' : codeOf(outcome));
       }

@@ -25,7 +25,6 @@ import {
   eventually,
   startTestServer,
   WsClient,
-  type Frame,
   type TestServer,
 } from './ws-client.js';
 
@@ -172,7 +171,7 @@ describe.each(testDatabaseKinds())('concurrent reactions on one message on %s', 
     expect(stored.reactionsVersion).toBeGreaterThan(1);
 
     const subscribers = [
-      ...sockets.map((s, i) => ({ name: `/ws of user ${i}`, events: () => s.frames as Frame[] })),
+      ...sockets.map((s, i) => ({ name: `/ws of user ${i}`, events: () => s.frames })),
       ...streams.map((s, i) => ({ name: `tRPC of user ${i}`, events: () => s.items })),
     ];
     let outOfOrder = 0;
