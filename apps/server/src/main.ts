@@ -1,5 +1,6 @@
 // Starts the server: reads .env and the configuration, opens the stores, listens, stops cleanly
 // on signals. Everything it says goes through one pino logger.
+import { fileCleanupService } from '@chat/api/server';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, loadEnvFile } from './env.js';
 import { createLogger, type Logger } from './logger.js';
@@ -23,6 +24,12 @@ async function main() {
     },
   );
 
+  // bytes no file reaches any more (see file-cleanup.ts); every instance sweeps, safely
+  const fileSweep = fileCleanupService.startFileSweep(runtime.deps, {
+    intervalMs: 60 * 60 * 1000,
+    onError: (error) => log.warn({ err: error }, 'sweeping unreachable files failed'),
+  });
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -32,6 +39,7 @@ async function main() {
       app.log.error('shutdown took longer than 10 s: exiting anyway');
       process.exit(1);
     }, 10_000).unref();
+    fileSweep.stop();
     try {
       await app.close();
       await runtime.close();

@@ -40,6 +40,7 @@ export { RedisBroker } from './realtime/redis-broker.js';
 export { RedisPresence } from './realtime/redis-presence.js';
 export { failFastRedisOptions } from './realtime/redis-connection.js';
 export * as filesService from './services/files.js';
+export * as fileCleanupService from './services/file-cleanup.js';
 export * as searchService from './services/search.js';
 export type { FileStorage } from './storage/file-storage.js';
 export { DiskStorage } from './storage/disk-storage.js';

@@ -143,6 +143,12 @@ export async function postMessages(
 export const publishedSince = (deps: TestDeps, mark: number) => deps.published.slice(mark);
 
 /** Queries a search box must survive: BAD_REQUEST at worst, never a server error. */
+// The smallest PNG there is: 1×1, transparent.
+export const tinyPng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 export const hostileQueries = [
   '"',
   '""',

@@ -10,6 +10,7 @@ import {
   createTestDeps,
   createUser,
   testDatabaseKinds,
+  tinyPng,
   type TestDeps,
   type TestUser,
 } from '../testing.js';
@@ -17,12 +18,6 @@ import * as channels from './channels.js';
 import { signedFileUrl } from './file-urls.js';
 import * as files from './files.js';
 import * as messages from './messages.js';
-
-// The smallest PNG there is: 1×1, transparent.
-export const tinyPng = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 const bodyOf = (bytes: Buffer) => Readable.from([bytes]);
 

@@ -17,6 +17,7 @@ import type { EditMessageInput, HistoryInput, MarkReadInput } from '../schemas/i
 import { limits } from '../schemas/common.js';
 import { memberChannel, visibleChannel } from './access.js';
 import { checkAttachments } from './attachments.js';
+import { detachFilesOf, removeBytes } from './file-cleanup.js';
 import type { FileUrlConfig } from './file-urls.js';
 import type { SendInput } from './send-batch.js';
 import { threadRootOf } from './thread-roots.js';
@@ -240,10 +241,15 @@ export async function deleteMessage(
     throw forbidden('Only the author or the channel creator can delete a message');
   }
   if (message.deleted) return;
-  await deps.db
-    .update(messages)
-    .set({ content: '', deletedAt: sql`now()` })
-    .where(eq(messages.id, messageId));
+  // its files go with it: their rows in the same transaction, their bytes once it committed
+  const fileKeys = await deps.db.transaction(async (tx) => {
+    await tx
+      .update(messages)
+      .set({ content: '', deletedAt: sql`now()` })
+      .where(eq(messages.id, messageId));
+    return detachFilesOf(tx, [messageId]);
+  });
+  await removeBytes(deps.files.storage, fileKeys);
   const deleted = await findMessage(deps.db, deps.files.urls, eq(messages.id, messageId));
   if (deleted)
     await deps.events.publish({

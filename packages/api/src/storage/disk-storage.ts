@@ -1,11 +1,16 @@
 // Files on the local disk, one per key: written to a temporary name, renamed when complete.
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertStorageKey, type FileStorage } from './file-storage.js';
+import {
+  assertStorageKey,
+  isStorageKey,
+  type FileStorage,
+  type StoredKey,
+} from './file-storage.js';
 
 export class DiskStorage implements FileStorage {
   constructor(private readonly root: string) {}
@@ -34,6 +39,18 @@ export class DiskStorage implements FileStorage {
       return (await stat(this.pathOf(key))).isFile();
     } catch {
       return false;
+    }
+  }
+
+  async *list(): AsyncIterable<StoredKey> {
+    const names = await readdir(this.root).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    for (const name of names) {
+      if (!isStorageKey(name)) continue; // an upload still being written (`.part`)
+      const stats = await stat(join(this.root, name)).catch(() => undefined);
+      if (stats?.isFile()) yield { key: name, storedAt: stats.mtime };
     }
   }
 

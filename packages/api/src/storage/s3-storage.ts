@@ -3,11 +3,17 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  paginateListObjectsV2,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
-import { assertStorageKey, type FileStorage } from './file-storage.js';
+import {
+  assertStorageKey,
+  isStorageKey,
+  type FileStorage,
+  type StoredKey,
+} from './file-storage.js';
 
 export interface S3StorageOptions {
   /** The service's URL, e.g. `http://127.0.0.1:9000` (unset: AWS itself). */
@@ -77,6 +83,17 @@ export class S3Storage implements FileStorage {
     } catch (error) {
       if (isMissing(error)) return false;
       throw error;
+    }
+  }
+
+  async *list(): AsyncIterable<StoredKey> {
+    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket });
+    for await (const page of pages) {
+      for (const object of page.Contents ?? []) {
+        // a shared bucket may hold what is not ours: only our keys
+        if (object.Key && isStorageKey(object.Key))
+          yield { key: object.Key, storedAt: object.LastModified ?? new Date(0) };
+      }
     }
   }
 

@@ -1,65 +1,9 @@
 // One suite for every file storage: the local disk, and S3 (a real s3rver on a free port).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiskStorage } from './disk-storage.js';
-import type { FileStorage } from './file-storage.js';
-import { S3Storage } from './s3-storage.js';
-
-interface Backend {
-  storage: FileStorage;
-  /** What is left in the backend's own folder (no temporary parts after a failure). */
-  leftovers(): string[];
-  close(): Promise<void>;
-}
-
-async function diskBackend(): Promise<Backend> {
-  const root = mkdtempSync(join(tmpdir(), 'chat-disk-storage-'));
-  const storage = new DiskStorage(join(root, 'files'));
-  return {
-    storage,
-    leftovers: () => {
-      try {
-        return readdirSync(join(root, 'files'));
-      } catch {
-        return [];
-      }
-    },
-    close: async () => rmSync(root, { recursive: true, force: true }),
-  };
-}
-
-async function s3Backend(): Promise<Backend> {
-  const root = mkdtempSync(join(tmpdir(), 'chat-s3rver-'));
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: root,
-    configureBuckets: [{ name: 'uploads' }],
-  });
-  const { port } = await server.run();
-  const storage = new S3Storage({
-    endpoint: `http://127.0.0.1:${port}`,
-    bucket: 'uploads',
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
-  return {
-    storage,
-    leftovers: () => [],
-    close: async () => {
-      storage.close();
-      await server.close();
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
-}
+import { storageBackends, type Backend } from './test-backends.js';
 
 /** `total` bytes in chunks of 64 KiB, failing with `failure` after `failAfter` bytes. */
 function source(bytes: Buffer, failAfter?: number, failure = new Error('client went away')) {
@@ -73,10 +17,7 @@ function source(bytes: Buffer, failAfter?: number, failure = new Error('client w
   );
 }
 
-describe.each([
-  ['disk', diskBackend],
-  ['S3 (s3rver)', s3Backend],
-] as const)('file storage on %s', (_name, open) => {
+describe.each(storageBackends)('file storage on %s', (_name, open) => {
   let backend: Backend;
   beforeAll(async () => {
     backend = await open();
@@ -123,6 +64,23 @@ describe.each([
     ).rejects.toThrow('client went away');
     expect(await backend.storage.has(key)).toBe(false);
     expect(backend.leftovers()).toEqual(before);
+  });
+
+  it('lists every key it holds with when it was stored, and none once deleted', async () => {
+    const before = Date.now() - 1000;
+    const keys = [randomUUID(), randomUUID()];
+    for (const key of keys) await backend.storage.put(key, source(Buffer.from(key)));
+    const listed = new Map<string, Date>();
+    for await (const { key, storedAt } of backend.storage.list()) listed.set(key, storedAt);
+    for (const key of keys) {
+      expect(listed.get(key)?.getTime()).toBeGreaterThanOrEqual(before);
+      expect(listed.get(key)?.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    }
+    await backend.storage.delete(keys[0] as string);
+    const after: string[] = [];
+    for await (const { key } of backend.storage.list()) after.push(key);
+    expect(after).not.toContain(keys[0]);
+    expect(after).toContain(keys[1]);
   });
 
   it('refuses a key the server did not make (no path outside its folder)', async () => {
