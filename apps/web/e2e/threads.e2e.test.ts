@@ -1,6 +1,7 @@
 // Threads in the web client end to end: one person replies in a thread from a message's
 // "Reply in thread", the other sees the count under the root and the replies live in the
-// thread pane, and the channel's own list keeps showing top-level messages only.
+// thread pane, and the channel's own list keeps showing top-level messages only. A search hit
+// on a reply opens the channel at the thread's root and the thread pane at that reply.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -56,7 +57,8 @@ describe('threads in the web client, on the built server', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'chat-e2e-threads-'));
     [server, browser] = await Promise.all([
       // a loaded machine takes a while to start the embedded database
-      startServer({ env: { DATA_DIR: dataDir }, timeoutMs: 50_000 }),
+      // the search test posts a long thread and history through the API, faster than a person
+      startServer({ env: { DATA_DIR: dataDir, WRITE_RATE_LIMIT: '1000/2' }, timeoutMs: 50_000 }),
       launchBrowser(),
     ]);
   });
@@ -144,5 +146,86 @@ describe('threads in the web client, on the built server', () => {
     await threadPane(adaPage).getByText(followUp).waitFor();
 
     await benPage.screenshot({ path: join(tmpdir(), 'chat-e2e-threads.png') });
+  });
+
+  it('a search hit on a reply opens the channel at its root and the thread at that reply', async () => {
+    if (!server) throw new Error('no server');
+    const url = server.url;
+    const rootText = 'Roadmap for the spring release';
+    const needle = 'The quokka milestone slips a week';
+    const cam = await register('cam');
+    const dee = await register('dee');
+    const created = await request<{ channel: { id: string } }>(url, 'POST', '/api/channels', {
+      token: cam.accessToken,
+      body: { name: 'roadmap', memberIds: [dee.user.id] },
+    });
+    const channelPath = `/api/channels/${created.body.channel.id}/messages`;
+    const post = async (token: string, content: string, parentId?: string) => {
+      const posted = await request<{ message: { id: string } }>(url, 'POST', channelPath, {
+        token,
+        body: parentId ? { content, parentId } : { content },
+      });
+      expect(posted.status).toBe(201);
+      return posted.body.message;
+    };
+    const root = await post(cam.accessToken, rootText);
+    // the reply lies on the thread's second page (100 a page), well above its newest replies
+    for (let i = 1; i <= 130; i++)
+      await post(
+        i % 2 ? cam.accessToken : dee.accessToken,
+        i === 105 ? needle : `Reply number ${i}`,
+        root.id,
+      );
+    // and the root lies above the channel's first page (50 top-level messages)
+    for (let i = 1; i <= 60; i++) await post(cam.accessToken, `Later news ${i}`);
+
+    const page = await openPage();
+    await signIn(page, 'dee');
+    await page.getByRole('link', { name: /roadmap/ }).click();
+    await messagePane(page).getByText('Later news 60').waitFor();
+    expect(await messagePane(page).getByText(rootText).count()).toBe(0);
+
+    await page.keyboard.press('Control+K');
+    const searchBox = page.getByRole('searchbox', { name: 'Search' });
+    await searchBox.fill('quokka milestone');
+    await searchBox.press('Enter');
+    const hit = page
+      .getByRole('region', { name: 'Search results' })
+      .getByRole('button', { name: /quokka/ });
+    await hit.click();
+
+    // the thread pane holds the reply, marked and scrolled into its view
+    const target = threadPane(page).locator('.message[aria-current="true"]');
+    await target.waitFor({ timeout: 30_000 });
+    expect(await target.innerText()).toContain(needle);
+    const inPane = () =>
+      target.evaluate((element) => {
+        const box = element.getBoundingClientRect();
+        const pane = element.closest('.messages')?.getBoundingClientRect();
+        return !!pane && box.bottom > pane.top && box.top < pane.bottom;
+      });
+    await expect.poll(inPane).toBe(true);
+    // the newest replies are out of view: the pane opened at the reply, not at its end
+    const newest = threadPane(page).getByText('Reply number 130', { exact: true });
+    const newestInView = await newest.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      const pane = element.closest('.messages')?.getBoundingClientRect();
+      return !!pane && box.bottom > pane.top && box.top < pane.bottom;
+    });
+    expect(newestInView).toBe(false);
+
+    // and the channel shows the thread's root
+    const rootRow = messagePane(page).getByText(rootText);
+    await rootRow.waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() =>
+        rootRow.evaluate((element) => {
+          const box = element.getBoundingClientRect();
+          const list = element.closest('.messages')?.getBoundingClientRect();
+          return !!list && box.bottom > list.top && box.top < list.bottom;
+        }),
+      )
+      .toBe(true);
+    await page.screenshot({ path: join(tmpdir(), 'chat-e2e-thread-search.png') });
   });
 });

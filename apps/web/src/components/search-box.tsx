@@ -52,9 +52,11 @@ function SearchResults({ q, onClose }: { q: string; onClose: () => void }) {
               className="search-hit"
               onClick={() => {
                 jumpTarget.set(hit.id);
-                // a reply is read in its thread; the channel's list scrolls to the message
-                if (hit.parentId) openThread(hit.channelId, hit.parentId);
-                requestFocus(hit.channelId, hit.seq);
+                // a reply is read in its thread, scrolled to it, beside its root in the channel
+                // (the thread pane asks for that once it knows the root's seq); any other hit
+                // is brought into view in the channel's list
+                if (hit.parentId) openThread(hit.channelId, hit.parentId, hit.id);
+                else requestFocus(hit.channelId, hit.seq);
                 navigate(channelPath(hit.channelId));
                 onClose();
               }}

@@ -1,9 +1,10 @@
 // The thread beside the channel: its root, its replies (live), and a composer of its own.
-import { useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useChannel } from '../hooks/use-channel-list';
 import { useMe } from '../hooks/use-me';
 import { useSendReply } from '../hooks/use-send-reply';
 import { useThread } from '../hooks/use-thread';
+import { requestFocus } from '../lib/focus-message';
 import { closeThread } from '../lib/open-thread';
 import { MessageItem } from './message-item';
 import { PendingRow } from './pending-row';
@@ -12,9 +13,45 @@ import { ThreadComposer } from './thread-composer';
 interface ThreadPaneProps {
   channelId: string;
   rootId: string;
+  /** A reply to open the thread at (a search hit), rather than at its newest reply. */
+  focusReplyId?: string | undefined;
 }
 
-export function ThreadPane({ channelId, rootId }: ThreadPaneProps) {
+/**
+ * Opening at a reply: the channel's list is asked to show the root (once its seq is known), the
+ * thread reads its later pages until it holds the reply, then scrolls it into view.
+ */
+function useReplyFocus(
+  channelId: string,
+  thread: ReturnType<typeof useThread>,
+  scroller: React.RefObject<HTMLDivElement | null>,
+  focusReplyId: string | undefined,
+) {
+  const rootSeq = thread.root?.seq;
+  const rootShown = useRef<string | null>(null);
+  useEffect(() => {
+    if (!focusReplyId || rootSeq === undefined || rootShown.current === focusReplyId) return;
+    rootShown.current = focusReplyId;
+    requestFocus(channelId, rootSeq);
+  }, [channelId, focusReplyId, rootSeq]);
+
+  const held = thread.replies.some((reply) => reply.id === focusReplyId);
+  const { hasMore, loadingMore, loadMore } = thread;
+  useEffect(() => {
+    if (focusReplyId && !held && hasMore && !loadingMore) void loadMore();
+  }, [focusReplyId, held, hasMore, loadingMore, loadMore]);
+
+  const scrolledTo = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    if (!focusReplyId || !held || scrolledTo.current === focusReplyId) return;
+    const row = scroller.current?.querySelector(`#message-${CSS.escape(focusReplyId)}`);
+    if (!row) return;
+    scrolledTo.current = focusReplyId;
+    row.scrollIntoView({ block: 'center' });
+  });
+}
+
+export function ThreadPane({ channelId, rootId, focusReplyId }: ThreadPaneProps) {
   const me = useMe();
   const { channel } = useChannel(channelId);
   const thread = useThread(channelId, rootId);
@@ -28,6 +65,8 @@ export function ThreadPane({ channelId, rootId }: ThreadPaneProps) {
     const element = scroller.current;
     if (element) element.scrollTop = element.scrollHeight;
   }, [thread.replies.length, waiting.length]);
+  // after the scroll to the newest, so that a reply asked for wins on the first paint
+  useReplyFocus(channelId, thread, scroller, focusReplyId);
 
   const count = thread.root?.replyCount ?? thread.replies.length;
   return (

@@ -4,6 +4,8 @@ import { useSyncExternalStore } from 'react';
 export interface OpenThread {
   channelId: string;
   rootId: string;
+  /** A reply to bring into view (a search hit): the channel shows the root, the pane the reply. */
+  focusReplyId?: string;
 }
 
 let current: OpenThread | null = null;
@@ -14,7 +16,8 @@ function set(next: OpenThread | null) {
   for (const listener of listeners) listener();
 }
 
-export const openThread = (channelId: string, rootId: string) => set({ channelId, rootId });
+export const openThread = (channelId: string, rootId: string, focusReplyId?: string) =>
+  set(focusReplyId ? { channelId, rootId, focusReplyId } : { channelId, rootId });
 export const closeThread = () => set(null);
 
 /** The thread open in `channelId`, if any. */
