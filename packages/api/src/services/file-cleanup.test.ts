@@ -29,10 +29,11 @@ describe.each(kinds)('unreachable files on %s with %s storage', (kind, _name, op
     [deps, backend] = await Promise.all([createTestDeps(kind), open()]);
     deps.files.storage = backend.storage;
     [alice, bob] = await Promise.all([createUser(deps), createUser(deps)]);
-  });
+  }, 180_000); // an embedded database and an S3 server, on a loaded machine
+
   afterAll(async () => {
-    await deps.dispose();
-    await backend.close();
+    await deps?.dispose();
+    await backend?.close();
   });
 
   const upload = (actor: TestUser) =>
