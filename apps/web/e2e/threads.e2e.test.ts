@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request, startServer, type StartedServer } from '@chat/server/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser';
 
@@ -17,6 +17,14 @@ const password = 'correct horse battery staple';
 const messagePane = (page: Page) => page.getByRole('region', { name: 'Messages' });
 const threadPane = (page: Page) => page.getByRole('complementary', { name: 'Thread' });
 const replyBox = (page: Page) => threadPane(page).getByRole('textbox', { name: 'Reply' });
+
+/** Whether the element shows within its scrolling list (the channel's or the thread's). */
+const inView = (locator: Locator) =>
+  locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const list = element.closest('.messages')?.getBoundingClientRect();
+    return !!list && box.bottom > list.top && box.top < list.bottom;
+  });
 
 async function signIn(page: Page, username: string) {
   await page.getByLabel('Username or email').fill(username);
@@ -198,34 +206,15 @@ describe('threads in the web client, on the built server', () => {
     const target = threadPane(page).locator('.message[aria-current="true"]');
     await target.waitFor({ timeout: 30_000 });
     expect(await target.innerText()).toContain(needle);
-    const inPane = () =>
-      target.evaluate((element) => {
-        const box = element.getBoundingClientRect();
-        const pane = element.closest('.messages')?.getBoundingClientRect();
-        return !!pane && box.bottom > pane.top && box.top < pane.bottom;
-      });
-    await expect.poll(inPane).toBe(true);
+    await expect.poll(() => inView(target)).toBe(true);
     // the newest replies are out of view: the pane opened at the reply, not at its end
     const newest = threadPane(page).getByText('Reply number 130', { exact: true });
-    const newestInView = await newest.evaluate((element) => {
-      const box = element.getBoundingClientRect();
-      const pane = element.closest('.messages')?.getBoundingClientRect();
-      return !!pane && box.bottom > pane.top && box.top < pane.bottom;
-    });
-    expect(newestInView).toBe(false);
+    expect(await inView(newest)).toBe(false);
 
     // and the channel shows the thread's root
     const rootRow = messagePane(page).getByText(rootText);
     await rootRow.waitFor({ timeout: 30_000 });
-    await expect
-      .poll(() =>
-        rootRow.evaluate((element) => {
-          const box = element.getBoundingClientRect();
-          const list = element.closest('.messages')?.getBoundingClientRect();
-          return !!list && box.bottom > list.top && box.top < list.bottom;
-        }),
-      )
-      .toBe(true);
+    await expect.poll(() => inView(rootRow)).toBe(true);
     await page.screenshot({ path: join(tmpdir(), 'chat-e2e-thread-search.png') });
   });
 });
