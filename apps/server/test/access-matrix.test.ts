@@ -326,13 +326,13 @@ describe.each(testDatabaseKinds())('the access matrix on %s', (kind) => {
     fixtures.public = await furnish('public', open.id);
     fixtures.dm = await furnish('dm', dmId);
     for (const user of [bob, carol]) ownUploads.set(user.id, (await upload(user)).url);
-  });
+  }, 180_000); // an embedded database and three furnished places, on a loaded machine
   afterEach(async () => {
     stopAllSubscriptions();
     await Promise.all(connections.splice(0).map((connection) => connection.close()));
     await closeAllClients();
   });
-  afterAll(() => server.close());
+  afterAll(() => server?.close());
 
   const places: Place[] = ['private', 'dm', 'public'];
   const cases = (who: 'outsider' | 'member') =>

@@ -69,15 +69,25 @@ describe.each(testDatabaseKinds())('concurrent reactions on one message on %s', 
     instances.push(first);
     if (several)
       instances.push(await startTestServer(kind, { ...limits, database: first.database }));
-    // A publisher is sometimes slow (a Redis round trip, a pause): each reaction event waits a
-    // random moment after its commit, so events leave in another order than their changes.
+    // A publisher is sometimes slow (a Redis round trip, a pause). Here every odd version of a
+    // message's reactions waits until the next change's event has gone out (or 300 ms passed,
+    // on whichever instance): events surely leave in another order than their changes.
+    const held = new Map<string, () => void>();
     for (const { runtime } of instances) {
       const events = runtime.deps.events;
       const publish = events.publish.bind(events);
       events.publish = async (event) => {
-        if (event.type === 'reaction')
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 30));
-        return publish(event);
+        if (event.type !== 'reaction') return publish(event);
+        if (event.reactionsVersion % 2 === 1) {
+          await new Promise<void>((resolve) => {
+            held.set(event.messageId, resolve);
+            setTimeout(resolve, 300);
+          });
+          return publish(event);
+        }
+        await publish(event);
+        held.get(event.messageId)?.();
+        held.delete(event.messageId);
       };
     }
     users = [];
