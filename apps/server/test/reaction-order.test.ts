@@ -92,7 +92,7 @@ describe.each(testDatabaseKinds())('concurrent reactions on one message on %s', 
     }
     users = [];
     for (let i = 0; i < 5; i++) users.push(await registerUser(first.app));
-  });
+  }, 180_000); // one or two instances on a fresh database, on a loaded machine
   afterEach(async () => {
     stopAllSubscriptions();
     await Promise.all(connections.splice(0).map((connection) => connection.close()));
