@@ -191,6 +191,12 @@ describe('the web client for a team', () => {
       .getByText(/Seen by .*\bben\b/)
       .waitFor({ timeout: 10_000 });
     await ada.screenshot({ path: join(screenshots, 'group-dm-seen-by.png') });
+    // after a reload no read event has been heard: the members' read marks still tell
+    await ada.reload();
+    await pane(ada).getByText('Hello you two').waitFor({ timeout: 30_000 });
+    await pane(ada)
+      .getByText(/Seen by .*\bben\b/)
+      .waitFor({ timeout: 10_000 });
 
     // Ben names himself; Ada sees the new name on his messages and in the sidebar
     await send(ben, 'Hi Ada');
