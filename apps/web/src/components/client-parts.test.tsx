@@ -1,39 +1,20 @@
 // The members panel's list and the "Seen by" line, rendered; the decisions behind them and
 // behind notifications, on their own.
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient } from '@tanstack/react-query';
 import { act, render, screen, within } from '@testing-library/react';
-import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Channel, Message, OwnUser, User } from '../lib/api-types';
+import type { Channel, Message } from '../lib/api-types';
 import { activityStore, seenBy, showsReceipts } from '../lib/channel-activity';
 import { connectionStore } from '../lib/connection-store';
 import { muteStore } from '../lib/mute-store';
 import { notifyReason, tabTitle, type NotifyContext } from '../lib/notify';
 import { presenceStore } from '../lib/presence-store';
-import { trpc } from '../lib/trpc';
 import { testMessage } from '../lib/test-message';
+import { Providers, signedInClient, testUser } from '../test/providers';
 import { MembersList } from './members-list';
 import { SeenBy, SeenByLine } from './seen-by';
 
-const user = (id: string, displayName: string, status: User['status'] = 'online'): User => ({
-  id,
-  username: id,
-  displayName,
-  avatarUrl: null,
-  status,
-  lastSeen: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-});
-
-/** The hooks' providers with a client that never reaches a server: the cache is filled by hand. */
-function Providers({ children, queryClient }: { children: ReactNode; queryClient: QueryClient }) {
-  const client = trpc.createClient({ links: [] });
-  return (
-    <trpc.Provider client={client} queryClient={queryClient}>
-      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
-    </trpc.Provider>
-  );
-}
+const user = testUser;
 
 afterEach(() => {
   presenceStore.clear();
@@ -109,9 +90,7 @@ describe('seen by', () => {
   });
 
   it("under the user's latest message, from the members' read marks and the live reads", async () => {
-    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    const me: OwnUser = { ...user('ada', 'Ada Lovelace'), email: 'ada@example.com' };
-    queryClient.setQueryData([['auth', 'me'], { type: 'query' }], me);
+    const queryClient = signedInClient(user('ada', 'Ada Lovelace'));
     for (const [id, name] of [
       ['ben', 'Ben Okafor'],
       ['cam', 'Cam Diaz'],
@@ -148,11 +127,7 @@ describe('seen by', () => {
   });
 
   it("shows nothing when the latest message is not the user's, or the channel is large", () => {
-    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    queryClient.setQueryData([['auth', 'me'], { type: 'query' }], {
-      ...user('ada', 'Ada Lovelace'),
-      email: 'ada@example.com',
-    });
+    const queryClient = signedInClient(user('ada', 'Ada Lovelace'));
     activityStore.recordRead('c1', 'ben', 5);
     const small = { id: 'c1', kind: 'channel', memberCount: 3 } as Channel;
     const large = { ...small, memberCount: 11 };
