@@ -65,6 +65,7 @@ describe('the web client for a team', () => {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   const tokens = new Map<string, string>();
+  const ids = new Map<string, string>();
 
   const start = async (port?: number) => {
     server = await startServer({
@@ -105,7 +106,9 @@ describe('the web client for a team', () => {
         password,
       });
       expect(registered.status).toBe(201);
-      tokens.set(username, (registered.body as { accessToken: string }).accessToken);
+      const session = registered.body as { accessToken: string; user: { id: string } };
+      tokens.set(username, session.accessToken);
+      ids.set(username, session.user.id);
     }
   }, 300_000);
 
@@ -135,7 +138,8 @@ describe('the web client for a team', () => {
     // the server goes away: the banner comes within 2 s, presence turns unknown
     if (!server) throw new Error('no server');
     const { port } = server;
-    await server.process.stop();
+    // (a loaded machine can take a while to close the server's connections)
+    await server.process.stop('SIGTERM', 60_000);
     const stoppedAt = Date.now();
     await ada.getByText(/Reconnecting…/).waitFor({ timeout: 5_000 });
     expect(Date.now() - stoppedAt).toBeLessThan(2_000);
@@ -436,5 +440,77 @@ describe('the web client for a team', () => {
     await ada.getByRole('button', { name: 'New direct message' }).click();
     await ada.getByLabel('Search people').waitFor();
     await ada.screenshot({ path: join(screenshots, 'new-dm-dialog.png') });
+  }, 180_000);
+  it('notifies of a mention, a DM and a reply to the user while the tab is hidden, not of chatter', async () => {
+    const created = await api('cam', 'POST', '/api/channels', { name: 'alerts' });
+    const channelId = (created.body as { channel: { id: string } }).channel.id;
+    expect((await api('ada', 'POST', `/api/channels/${channelId}/members`, {})).status).toBe(200);
+    const root = await api('ada', 'POST', `/api/channels/${channelId}/messages`, {
+      content: 'Root by ada',
+    });
+    const rootId = (root.body as { message: { id: string } }).message.id;
+
+    if (!server || !browser) throw new Error('beforeAll did not finish');
+    const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    contexts.push(context);
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    // the browser's own Notification, with each one it shows noted; and a switch that makes
+    // the page report itself hidden, as a tab in the background does
+    await context.addInitScript(() => {
+      const w = window as unknown as { shown: { title: string; body?: string }[]; hide: boolean };
+      w.shown = [];
+      w.hide = false;
+      const Real = window.Notification;
+      window.Notification = new Proxy(Real, {
+        construct(target, args: [string, NotificationOptions?]) {
+          w.shown.push({ title: args[0], body: args[1]?.body });
+          return Reflect.construct<[string, NotificationOptions?], Notification>(target, args);
+        },
+      });
+      Object.defineProperty(document, 'visibilityState', {
+        get: () => (w.hide ? 'hidden' : 'visible'),
+      });
+      document.hasFocus = () => !w.hide;
+    });
+    const ada = await context.newPage();
+    await ada.goto(server.url);
+    await signIn(ada, 'ada');
+    await ada.getByRole('link', { name: /alerts/ }).click();
+    await pane(ada).getByText('Root by ada').waitFor();
+    // the DM exists before its first message, as when someone opens one to write in
+    const dm = await api('cam', 'POST', '/api/dms', { userIds: [ids.get('ada')] });
+    const dmId = (dm.body as { channel: { id: string } }).channel.id;
+    await ada.locator(`a[href$="${dmId}"]`).waitFor();
+
+    await ada.evaluate(() => {
+      (window as unknown as { hide: boolean }).hide = true;
+      document.dispatchEvent(new Event('visibilitychange'));
+      window.dispatchEvent(new Event('blur'));
+    });
+    const post = async (where: string, content: string, parentId?: string) => {
+      const sent = await api('cam', 'POST', `/api/channels/${where}/messages`, {
+        content,
+        ...(parentId ? { parentId } : {}),
+      });
+      expect(sent.status).toBe(201);
+    };
+    await post(channelId, 'just chatting');
+    await post(channelId, '@ada have a look');
+    await post(channelId, 'agreed', rootId);
+    await post(dmId, 'psst');
+
+    await ada.waitForFunction(
+      () => (window as unknown as { shown: unknown[] }).shown.length >= 3,
+      undefined,
+      { timeout: 30_000 },
+    );
+    const shown = await ada.evaluate(
+      () => (window as unknown as { shown: { title: string; body?: string }[] }).shown,
+    );
+    expect(shown).toEqual([
+      { title: 'cam mentioned you in #alerts', body: '@ada have a look' },
+      { title: 'cam replied to you in #alerts', body: 'agreed' },
+      { title: 'cam', body: 'psst' },
+    ]);
   }, 180_000);
 });
