@@ -85,6 +85,13 @@ describe('the web client for a team', () => {
     if (!server) throw new Error('no server');
     return request(server.url, method, path, { body, token: tokens.get(user) });
   };
+  /** A public channel `owner` creates through the API, which `member` joins. */
+  const channelFor = async (owner: string, name: string, member: string) => {
+    const created = await api(owner, 'POST', '/api/channels', { name });
+    const channelId = (created.body as { channel: { id: string } }).channel.id;
+    expect((await api(member, 'POST', `/api/channels/${channelId}/members`, {})).status).toBe(200);
+    return channelId;
+  };
   const openAs = async (username: string) => {
     if (!server || !browser) throw new Error('beforeAll did not finish');
     const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
@@ -244,10 +251,9 @@ describe('the web client for a team', () => {
     await ada.getByRole('link', { name: /Ben Okafor/ }).waitFor();
     await ada.screenshot({ path: join(screenshots, 'display-names.png') });
   }, 180_000);
+
   it('scrolls to the top of a 300-message channel with the keyboard and the scrollbar: every message once, in order', async () => {
-    const created = await api('ben', 'POST', '/api/channels', { name: 'long-history' });
-    const channelId = (created.body as { channel: { id: string } }).channel.id;
-    expect((await api('ada', 'POST', `/api/channels/${channelId}/members`, {})).status).toBe(200);
+    const channelId = await channelFor('ben', 'long-history', 'ada');
     for (let n = 1; n <= 300; n += 1) {
       const sent = await api('ben', 'POST', `/api/channels/${channelId}/messages`, {
         content: `History message ${n}`,
@@ -441,10 +447,9 @@ describe('the web client for a team', () => {
     await ada.getByLabel('Search people').waitFor();
     await ada.screenshot({ path: join(screenshots, 'new-dm-dialog.png') });
   }, 180_000);
+
   it('notifies of a mention, a DM and a reply to the user while the tab is hidden, not of chatter', async () => {
-    const created = await api('cam', 'POST', '/api/channels', { name: 'alerts' });
-    const channelId = (created.body as { channel: { id: string } }).channel.id;
-    expect((await api('ada', 'POST', `/api/channels/${channelId}/members`, {})).status).toBe(200);
+    const channelId = await channelFor('cam', 'alerts', 'ada');
     const root = await api('ada', 'POST', `/api/channels/${channelId}/messages`, {
       content: 'Root by ada',
     });
