@@ -471,8 +471,26 @@ describe.each(testDatabaseKinds())('REST channels on %s', (kind) => {
       const page = response.json<Page<UserBody>>();
       expect(Object.keys(page).sort()).toEqual(['items', 'nextCursor']);
       expect(page.items.map((u) => u.id).sort()).toEqual([alice.id, bob.id].sort());
-      for (const user of page.items) expect(Object.keys(user).sort()).toEqual(userKeys);
+      for (const user of page.items) {
+        expect(Object.keys(user).sort()).toEqual([...userKeys, 'lastReadSeq'].sort());
+      }
       expect(response.body).not.toMatch(/email|@example\.test|passwordHash|password_hash|\$argon2/);
+    });
+
+    it("gives each member's read mark in the channel", async () => {
+      const channel = await createChannel(t.app, alice, { memberIds: [bob.id] });
+      await sendMessage(t.app, alice, channel.id, 'one');
+      await sendMessage(t.app, alice, channel.id, 'two');
+      const marks = async () =>
+        Object.fromEntries(
+          (await get(carol, `/api/channels/${channel.id}/members`))
+            .json<Page<UserBody & { lastReadSeq: number }>>()
+            .items.map((member) => [member.id, member.lastReadSeq]),
+        );
+      expect(await marks()).toEqual({ [alice.id]: 2, [bob.id]: 0 });
+      const read = await post(bob, `/api/channels/${channel.id}/read`, { seq: 1 });
+      expect(read.statusCode, read.body).toBe(200);
+      expect(await marks()).toEqual({ [alice.id]: 2, [bob.id]: 1 });
     });
 
     it('walks the members through nextCursor', async () => {

@@ -14,6 +14,13 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      // keyboard scrolls land at once instead of animating, so a test sees where one ends
+      '--disable-smooth-scrolling',
+    ],
   });
 }

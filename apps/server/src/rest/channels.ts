@@ -121,7 +121,7 @@ export const channelRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
         params: idParams,
         querystring: schemas.pageQuery,
         response: {
-          200: described(schemas.userPage, 'A page of users'),
+          200: described(schemas.memberPage, 'A page of members with their read marks'),
           ...errors(400, 401, 404, 503),
         },
       },

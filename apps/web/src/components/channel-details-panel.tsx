@@ -1,6 +1,7 @@
 // The side panel of a channel: its members with their status, adding people (private
 // channels), muting its notifications, and leaving it. Escape closes it.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useEscapeToClose } from '../hooks/use-escape-to-close';
 import { useMe } from '../hooks/use-me';
 import type { Channel } from '../lib/api-types';
 import { muteStore, useMutedIds } from '../lib/mute-store';
@@ -63,13 +64,7 @@ export function ChannelDetailsPanel({
     },
   });
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !document.querySelector('dialog[open]')) onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscapeToClose(onClose);
 
   const people = members.data?.items ?? [];
   const memberIds = new Set(people.map((user) => user.id));

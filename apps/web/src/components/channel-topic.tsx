@@ -32,7 +32,11 @@ export function ChannelTopic({ channel }: { channel: Channel }) {
           autoFocus
           placeholder="What is this channel about?"
           onChange={(event) => setDraft(event.target.value)}
-          onKeyDown={(event) => event.key === 'Escape' && setDraft(null)}
+          onKeyDown={(event) => {
+            if (event.key !== 'Escape') return;
+            event.preventDefault(); // cancels the topic edit only
+            setDraft(null);
+          }}
         />
         <button type="submit" disabled={update.isPending}>
           Save

@@ -1,38 +1,20 @@
 // The members panel's list and the "Seen by" line, rendered; the decisions behind them and
 // behind notifications, on their own.
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient } from '@tanstack/react-query';
 import { act, render, screen, within } from '@testing-library/react';
-import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Message, User } from '../lib/api-types';
+import type { Channel, Message } from '../lib/api-types';
 import { activityStore, seenBy, showsReceipts } from '../lib/channel-activity';
 import { connectionStore } from '../lib/connection-store';
 import { muteStore } from '../lib/mute-store';
 import { notifyReason, tabTitle, type NotifyContext } from '../lib/notify';
 import { presenceStore } from '../lib/presence-store';
-import { trpc } from '../lib/trpc';
+import { testMessage } from '../lib/test-message';
+import { Providers, signedInClient, testUser } from '../test/providers';
 import { MembersList } from './members-list';
-import { SeenByLine } from './seen-by';
+import { SeenBy, SeenByLine } from './seen-by';
 
-const user = (id: string, displayName: string, status: User['status'] = 'online'): User => ({
-  id,
-  username: id,
-  displayName,
-  avatarUrl: null,
-  status,
-  lastSeen: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-});
-
-/** The hooks' providers with a client that never reaches a server: the cache is filled by hand. */
-function Providers({ children, queryClient }: { children: ReactNode; queryClient: QueryClient }) {
-  const client = trpc.createClient({ links: [] });
-  return (
-    <trpc.Provider client={client} queryClient={queryClient}>
-      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
-    </trpc.Provider>
-  );
-}
+const user = testUser;
 
 afterEach(() => {
   presenceStore.clear();
@@ -105,6 +87,62 @@ describe('seen by', () => {
       </Providers>,
     );
     expect(screen.getByText(/Seen by/).textContent).toBe('Seen by Ben Okafor, Cam Diaz');
+  });
+
+  it("under the user's latest message, from the members' read marks and the live reads", async () => {
+    const queryClient = signedInClient(user('ada', 'Ada Lovelace'));
+    for (const [id, name] of [
+      ['ben', 'Ben Okafor'],
+      ['cam', 'Cam Diaz'],
+    ] as const) {
+      queryClient.setQueryData(
+        [['users', 'get'], { input: { userId: id }, type: 'query' }],
+        user(id, name),
+      );
+    }
+    // as after a reload: Ben had read up to seq 2 before, nobody's read event was heard
+    queryClient.setQueryData(
+      [['channels', 'members'], { input: { channelId: 'c1', limit: 100 }, type: 'query' }],
+      {
+        items: [
+          { ...user('ada', 'Ada Lovelace'), lastReadSeq: 2 },
+          { ...user('ben', 'Ben Okafor'), lastReadSeq: 2 },
+          { ...user('cam', 'Cam Diaz'), lastReadSeq: 1 },
+        ],
+        nextCursor: null,
+      },
+    );
+    const channel = { id: 'c1', kind: 'dm', memberCount: 3 } as Channel;
+    const messages = [testMessage(1, { userId: 'cam' }), testMessage(2, { userId: 'ada' })];
+    render(
+      <Providers queryClient={queryClient}>
+        <SeenBy channel={channel} messages={messages} />
+      </Providers>,
+    );
+    expect((await screen.findByText(/Seen by/)).textContent).toBe('Seen by Ben Okafor');
+
+    // Cam reads it while the tab is open: the live event moves Cam's mark past the list's
+    act(() => activityStore.recordRead('c1', 'cam', 2));
+    expect(screen.getByText(/Seen by/).textContent).toBe('Seen by Ben Okafor, Cam Diaz');
+  });
+
+  it("shows nothing when the latest message is not the user's, or the channel is large", () => {
+    const queryClient = signedInClient(user('ada', 'Ada Lovelace'));
+    activityStore.recordRead('c1', 'ben', 5);
+    const small = { id: 'c1', kind: 'channel', memberCount: 3 } as Channel;
+    const large = { ...small, memberCount: 11 };
+    const { container, rerender } = render(
+      <Providers queryClient={queryClient}>
+        <SeenBy channel={small} messages={[testMessage(1, { userId: 'ben' })]} />
+      </Providers>,
+    );
+    expect(container.textContent).toBe('');
+    rerender(
+      <Providers queryClient={queryClient}>
+        <SeenBy channel={large} messages={[testMessage(1, { userId: 'ada' })]} />
+      </Providers>,
+    );
+    expect(container.textContent).toBe('');
   });
 
   it('says nothing while nobody has read it', () => {

@@ -9,6 +9,7 @@ import { useUploads } from '../hooks/use-uploads';
 import { AttachButton, DraftUploads } from './attach-button';
 import type { Channel } from '../lib/api-types';
 import { requestEdit } from '../lib/edit-request';
+import { isTopLevel } from '../lib/threads';
 import { messageStore } from '../lib/message-store';
 
 function usePlaceholder(channel: Channel): string {
@@ -53,7 +54,10 @@ export function Composer({ channelId, channel }: { channelId: string; channel: C
     if (event.key === 'ArrowUp' && !draft) {
       const own = messageStore
         .get(channelId)
-        .messages.findLast((message) => message.userId === me.id && !message.deleted);
+        // (a reply is edited in its thread: the channel's list does not show it)
+        .messages.findLast(
+          (message) => message.userId === me.id && !message.deleted && isTopLevel(message),
+        );
       if (own) {
         event.preventDefault();
         requestEdit(own.id);

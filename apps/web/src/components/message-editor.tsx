@@ -20,7 +20,10 @@ export function MessageEditor({ message, onDone }: { message: Message; onDone: (
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Escape') onDone();
+    if (event.key === 'Escape') {
+      event.preventDefault(); // cancels the edit only, not the panel around it
+      onDone();
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       save();

@@ -52,6 +52,7 @@ export const MessageItem = memo(function MessageItem({
   return (
     <li
       id={`message-${message.id}`}
+      data-seq={message.seq}
       className={`message ${startsGroup ? 'message-first' : ''} ${own ? 'message-own' : ''} ${jumped ? 'message-jumped' : ''}`}
       aria-current={jumped ? 'true' : undefined}
     >

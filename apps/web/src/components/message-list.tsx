@@ -1,10 +1,11 @@
 // The virtualized list (react-virtuoso): only the rows in view are rendered, older pages load
 // as the user scrolls near the top (the position stays where it was), and the list follows new
 // messages while the user is at the bottom. It opens at the "new messages" divider when there
-// is one, and offers a jump back to it.
+// is one, and offers a jump back to it whenever it is out of view.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { useChannelHistory } from '../hooks/use-channel-history';
+import { useScrollAnchor } from '../hooks/use-scroll-anchor';
 import { useMe } from '../hooks/use-me';
 import type { Channel } from '../lib/api-types';
 import { useChannelActivity } from '../lib/channel-activity';
@@ -52,12 +53,20 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
   const anchorIndex = rows.findIndex((row) => row.kind === 'message' && row.message.seq === anchor);
   const firstItemIndex = base - Math.max(0, anchorIndex);
   const divider = dividerIndex(rows);
-  const [dividerSeen, setDividerSeen] = useState(false);
+  // until Virtuoso reports its first range, the list is taken to open at the divider
+  const [dividerInView, setDividerInView] = useState(true);
 
   const { hasOlder, loadingOlder, loadOlder } = history;
+  const { scrollerRef, hold, restore } = useScrollAnchor();
+  // older pages wait until the list stands where it opened: one prepended while Virtuoso is
+  // still on its way there (a divider near the top of the first page) left it elsewhere
+  const positioned = useRef(false);
+  const openTries = useRef(0);
   const loadMore = useCallback(() => {
-    if (hasOlder && !loadingOlder) void loadOlder();
-  }, [hasOlder, loadingOlder, loadOlder]);
+    if (!positioned.current || !hasOlder || loadingOlder) return;
+    hold();
+    void loadOlder();
+  }, [hasOlder, loadingOlder, loadOlder, hold]);
 
   // what the user sends always comes into view
   useEffect(() => {
@@ -87,7 +96,6 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
   }, [wantedOlderSeq, loadingOlder, hasOlder, oldest, loadOlder]);
 
   const jumpToUnread = () => {
-    setDividerSeen(true);
     if (divider >= 0) virtuoso.current?.scrollToIndex({ index: divider, align: 'start' });
   };
 
@@ -160,7 +168,7 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
 
   return (
     <div className="messages-frame">
-      {divider >= 0 && !dividerSeen && (
+      {divider >= 0 && !dividerInView && (
         <button type="button" className="button jump-unread" onClick={jumpToUnread}>
           Jump to first unread
         </button>
@@ -181,9 +189,27 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
         computeItemKey={(_index, row) => row.key}
         itemContent={renderRow}
         startReached={loadMore}
+        scrollerRef={(element) => scrollerRef(element instanceof HTMLElement ? element : null)}
+        totalListHeightChanged={restore}
         followOutput={(atBottom) => (atBottom ? 'auto' : false)}
         rangeChanged={(range) => {
-          if (divider >= 0 && range.startIndex <= firstItemIndex + divider) setDividerSeen(true);
+          const shows = (index: number) =>
+            range.startIndex <= firstItemIndex + index && firstItemIndex + index <= range.endIndex;
+          setDividerInView(divider >= 0 && shows(divider));
+          const opensAt = focusView?.index ?? (divider >= 0 ? divider : rows.length - 1);
+          if (positioned.current) return;
+          if (shows(opensAt)) {
+            positioned.current = true;
+            // the top came into view on the way: load what startReached was refused
+            if (range.startIndex <= firstItemIndex) loadMore();
+          } else if (openTries.current < 5) {
+            // Virtuoso aimed by estimated row heights and missed once it measured them
+            openTries.current += 1;
+            virtuoso.current?.scrollToIndex({
+              index: opensAt,
+              align: focusView ? 'center' : divider >= 0 ? 'start' : 'end',
+            });
+          }
         }}
         increaseViewportBy={{ top: 400, bottom: 200 }}
         alignToBottom

@@ -1,5 +1,7 @@
-// "Pinned messages": a button in the channel header and the list it opens, newest pin first.
+// "Pinned messages": a button in the channel header and the list it opens, newest pin first
+// (Escape closes it).
 import { useState } from 'react';
+import { useEscapeToClose } from '../hooks/use-escape-to-close';
 import { useMe } from '../hooks/use-me';
 import { formatTime } from '../lib/format';
 import { trpc } from '../lib/trpc';
@@ -25,6 +27,7 @@ export function PinsButton({ channelId }: { channelId: string }) {
 function PinsPanel({ channelId, onClose }: { channelId: string; onClose: () => void }) {
   const me = useMe();
   const pins = trpc.pins.list.useQuery({ channelId });
+  useEscapeToClose(onClose);
   const items = pins.data?.items ?? [];
   return (
     <aside className="pins-panel" aria-label="Pinned messages">

@@ -1,6 +1,8 @@
 // The thread beside the channel: its root, its replies (live), and a composer of its own.
+// Escape closes it.
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useChannel } from '../hooks/use-channel-list';
+import { useEscapeToClose } from '../hooks/use-escape-to-close';
 import { useMe } from '../hooks/use-me';
 import { useSendReply } from '../hooks/use-send-reply';
 import { useThread } from '../hooks/use-thread';
@@ -57,6 +59,7 @@ export function ThreadPane({ channelId, rootId, focusReplyId }: ThreadPaneProps)
   const thread = useThread(channelId, rootId);
   const { pending, send, discard } = useSendReply(channelId, rootId);
   const scroller = useRef<HTMLDivElement>(null);
+  useEscapeToClose(closeThread);
   const confirmed = new Set(thread.replies.map((reply) => reply.clientMsgId));
   const waiting = pending.filter((item) => !confirmed.has(item.clientMsgId));
 

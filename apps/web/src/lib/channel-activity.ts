@@ -1,5 +1,6 @@
 // What happened in a channel besides messages, as this tab heard it live: who joined or left
-// (shown as quiet lines between the messages) and how far each member has read (for "Seen by").
+// (shown as quiet lines between the messages) and how far each member has read since (for
+// "Seen by", with the marks the members list gave).
 import { useSyncExternalStore } from 'react';
 
 export interface SystemLine {
@@ -74,7 +75,24 @@ export function useChannelActivity(channelId: string): Activity {
   );
 }
 
-/** Everyone but the user whose read mark has reached `seq`, in the order they got there. */
+/**
+ * The read marks the server listed with the members (as of the list's fetch), moved on by the
+ * `read` events heard since: whichever is further for each member.
+ */
+export function withMemberMarks(
+  members: readonly { id: string; lastReadSeq: number }[],
+  live: ReadMarks,
+): ReadMarks {
+  // in the list's order, then anyone heard live who is not on it (yet)
+  const marks = new Map<string, number>();
+  for (const member of members) {
+    marks.set(member.id, Math.max(member.lastReadSeq, live.get(member.id) ?? -1));
+  }
+  for (const [userId, seq] of live) if (!marks.has(userId)) marks.set(userId, seq);
+  return marks;
+}
+
+/** Everyone but the user whose read mark has reached `seq`, in the order of `reads`. */
 export function seenBy(reads: ReadMarks, seq: number | null, myId: string): string[] {
   if (seq === null) return [];
   return [...reads].filter(([userId, read]) => userId !== myId && read >= seq).map(([id]) => id);

@@ -366,6 +366,8 @@ describe.each(testDatabaseKinds())('tRPC router on %s', (kind) => {
       });
       const members = await as(bob).channels.members({ channelId: channel.id });
       expect(members.items.map((u) => u.id).sort()).toEqual([alice.userId, bob.userId].sort());
+      // with each member's read mark (nothing posted yet)
+      expect(members.items.map((u) => u.lastReadSeq)).toEqual([0, 0]);
       await as(bob).channels.leave({ channelId: channel.id });
       await expect(as(bob).channels.get({ channelId: channel.id })).resolves.toMatchObject({
         isMember: false,

@@ -8,7 +8,15 @@ import type { Session, TokenPair } from '../services/auth.js';
 import type { History } from '../services/messages.js';
 import type { Thread } from '../services/threads.js';
 import type { SearchHit } from '../services/search.js';
-import type { Attachment, Channel, Message, OwnUser, Reaction, User } from '../services/views.js';
+import type {
+  Attachment,
+  Channel,
+  Member,
+  Message,
+  OwnUser,
+  Reaction,
+  User,
+} from '../services/views.js';
 import type { Page } from './common.js';
 
 // Outputs are checked by shape only: an id or time that the database produced is never refused.
@@ -26,6 +34,13 @@ export const user = z
     createdAt: time,
   })
   .meta({ id: 'User', description: 'A user as others see them' });
+
+export const member = user
+  .extend({
+    /** The seq of the last message this member has read in the channel. */
+    lastReadSeq: z.number().int(),
+  })
+  .meta({ id: 'Member', description: "A channel's member and their read mark in it" });
 
 export const ownUser = user
   .extend({ email: z.string() })
@@ -104,6 +119,7 @@ export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export const userPage = page(user).meta({ id: 'UserPage' });
+export const memberPage = page(member).meta({ id: 'MemberPage' });
 export const channelPage = page(channel).meta({ id: 'ChannelPage' });
 
 export const history = z
@@ -156,7 +172,9 @@ export type ObjectSchemasMatchViews = [
   Check<Same<z.output<typeof reaction>, Reaction>>,
   Check<Same<z.output<typeof attachment>, Attachment>>,
   Check<Same<z.output<typeof message>, Message>>,
+  Check<Same<z.output<typeof member>, Member>>,
   Check<Same<z.output<typeof userPage>, Page<User>>>,
+  Check<Same<z.output<typeof memberPage>, Page<Member>>>,
   Check<Same<z.output<typeof channelPage>, Page<Channel>>>,
   Check<Same<z.output<typeof history>, History>>,
   Check<Same<z.output<typeof thread>, Thread>>,

@@ -377,6 +377,24 @@ describe.each(testDatabaseKinds())('channels service on %s', (kind) => {
       expect(names).toEqual(everyone.map((u) => u.username).sort());
     });
 
+    it("gives each member's read mark, as it moves", async () => {
+      const channel = await createChannel(deps, alice, { memberIds: [bob.userId] });
+      for (const content of ['one', 'two', 'three']) {
+        await messages.sendMessage(deps, alice, { channelId: channel.id, content });
+      }
+      await messages.markRead(deps, bob, { channelId: channel.id, seq: 2 });
+      const marks = async () =>
+        Object.fromEntries(
+          (await channels.listMembers(deps, carol, { channelId: channel.id, limit: 10 })).items.map(
+            (member) => [member.id, member.lastReadSeq],
+          ),
+        );
+      // the sender has read their own messages; the list is the same whoever may see it
+      expect(await marks()).toEqual({ [alice.userId]: 3, [bob.userId]: 2 });
+      await messages.markRead(deps, bob, { channelId: channel.id, seq: 3 });
+      expect(await marks()).toEqual({ [alice.userId]: 3, [bob.userId]: 3 });
+    });
+
     it('shows the members of a public channel to a non-member', async () => {
       const channel = await createChannel(deps, alice);
       const page = await channels.listMembers(deps, carol, { channelId: channel.id, limit: 10 });

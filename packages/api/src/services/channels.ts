@@ -13,7 +13,7 @@ import type { Page } from '../schemas/common.js';
 import { memberChannel, visibleChannel } from './access.js';
 import { channelView, selectChannelViews, toChannel, visibleToActor } from './channel-views.js';
 import type { Actor, ServiceDeps } from './deps.js';
-import { iso, toUsers, userColumns, type Channel, type User } from './views.js';
+import { iso, toUsers, userColumns, type Channel, type Member } from './views.js';
 
 const { channels, channelMembers, users } = schema;
 
@@ -162,7 +162,7 @@ export async function listMembers(
   deps: ServiceDeps,
   actor: Actor,
   input: ListMembersInput,
-): Promise<Page<User>> {
+): Promise<Page<Member>> {
   await visibleChannel(deps.db, actor, input.channelId);
   const sortKey = sql<string>`lower(${users.username})`;
   const conditions: SQL[] = [eq(channelMembers.channelId, input.channelId)];
@@ -171,7 +171,7 @@ export async function listMembers(
     conditions.push(or(gt(sortKey, name), and(eq(sortKey, name), gt(users.id, id))) as SQL);
   }
   const rows = await deps.db
-    .select(userColumns)
+    .select({ ...userColumns, lastReadSeq: channelMembers.lastReadSeq })
     .from(channelMembers)
     .innerJoin(users, eq(users.id, channelMembers.userId))
     .where(and(...conditions))
@@ -183,7 +183,12 @@ export async function listMembers(
     (row) => row,
     (row) => [row.username.toLowerCase(), row.id],
   );
-  return { items: await toUsers(deps.presence, page.items), nextCursor: page.nextCursor };
+  const readMarks = new Map(page.items.map((row) => [row.id, row.lastReadSeq]));
+  const items = (await toUsers(deps.presence, page.items)).map((user) => ({
+    ...user,
+    lastReadSeq: readMarks.get(user.id) ?? 0,
+  }));
+  return { items, nextCursor: page.nextCursor };
 }
 
 /** The one DM channel of exactly this set of people (the caller and `userIds`), made on first use. */

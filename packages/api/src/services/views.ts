@@ -16,6 +16,11 @@ export interface User {
   createdAt: string;
 }
 
+/** A channel's member: the user and how far they have read in it (for read receipts). */
+export interface Member extends User {
+  lastReadSeq: number;
+}
+
 /** The caller's own user: the only place an email appears. */
 export interface OwnUser extends User {
   email: string;
