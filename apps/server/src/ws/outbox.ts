@@ -72,6 +72,11 @@ export class Outbox {
     this.bytes += frame.length;
   }
 
+  /** Frames waiting here for their turn to be written. */
+  get queuedFrames() {
+    return this.frames?.length ?? 0;
+  }
+
   /** What the peer has yet to take: queued here and unsent in the kernel's view. */
   get pendingBytes() {
     return this.bytes + this.socket.bufferedAmount;
