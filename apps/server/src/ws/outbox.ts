@@ -13,8 +13,11 @@ const writeChunkBytes = 64 * 1024;
 const asText = { binary: false } as const;
 /** How long one turn of the event loop writes before it yields to I/O. */
 const writeSliceMs = 2;
-/** Sockets written between two looks at the clock. */
-const socketsPerClockRead = 16;
+/**
+ * Sockets written between two looks at the clock, so at least this many a turn: on a starved
+ * core a slice of wall time holds little work, and each turn has its cost.
+ */
+const socketsPerClockRead = 64;
 
 /** Sockets with frames to write, in the order they got their first; `next` is the one up. */
 let due: Outbox[] = [];
