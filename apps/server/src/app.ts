@@ -134,7 +134,8 @@ export async function buildApp({
     'Too many writes; slow down',
   );
   await app.register(websocket, {
-    options: { maxPayload: bodyLimit },
+    // no compression: the outbox writes shared frames as finished WebSocket messages (wire.ts)
+    options: { maxPayload: bodyLimit, perMessageDeflate: false },
     errorHandler: (error, socket, request) => {
       // ws closes the socket itself (1009, 1007…) for what a peer sent wrong: its fault, not ours
       if (isClientFault(error)) return request.log.debug({ reason: describe(error) }, 'ws fault');

@@ -1,6 +1,7 @@
 // Server → client frames of the /ws protocol (API.md). A frame shared by many sockets (a
-// message, its mention, a channel event) is serialised and encoded once per instance, to one
-// Buffer that every socket writes as it is; a socket's own frames (ack, error) are text.
+// message, its mention, a channel event) is serialised and framed once per instance, to one
+// Buffer holding the whole WebSocket message that every socket writes as it is; a socket's own
+// frames (ack, error) are text, framed by ws.
 import {
   mentionedNames,
   type ClientEvent,
@@ -8,10 +9,11 @@ import {
   type Message,
   type ValidationIssue,
 } from '@chat/api/server';
+import { textMessage } from './wire.js';
 
 const unixSeconds = () => Math.floor(Date.now() / 1000);
 
-/** A frame, as text or as its UTF-8 bytes. */
+/** A frame, as text, or as the bytes of its WebSocket message (see wire.ts). */
 export type Frame = string | Buffer;
 
 function cachedBy<T extends object>(build: (source: T) => object): (source: T) => Buffer {
@@ -19,7 +21,7 @@ function cachedBy<T extends object>(build: (source: T) => object): (source: T) =
   return (source) => {
     let frame = built.get(source);
     if (frame === undefined) {
-      frame = Buffer.from(JSON.stringify(build(source)));
+      frame = textMessage(JSON.stringify(build(source)));
       built.set(source, frame);
     }
     return frame;

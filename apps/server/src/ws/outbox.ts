@@ -1,7 +1,9 @@
 // What one /ws socket is about to be sent, gathered over a turn of the event loop and written
 // in one go: its frames (each still a WebSocket message of its own) leave in one system call per
-// 64 KiB instead of one per frame. One setImmediate per turn serves every socket; nothing is
-// scheduled per frame.
+// 64 KiB instead of one per frame. One setImmediate serves every socket; nothing is scheduled per
+// frame. A turn writes for a few milliseconds at most, then lets the event loop read what came
+// meanwhile (a commit's round trip, a client's frames) before it writes on: the fan-out of one
+// batch of messages to thousands of sockets does not hold the next batch's commit back.
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Frame } from './frames.js';
@@ -9,13 +11,44 @@ import type { Frame } from './frames.js';
 /** Written without waiting for the kernel in between: one writev. */
 const writeChunkBytes = 64 * 1024;
 const asText = { binary: false } as const;
+/** How long one turn of the event loop writes before it yields to I/O. */
+const writeSliceMs = 2;
+/**
+ * Sockets written between two looks at the clock, so at least this many a turn: on a starved
+ * core a slice of wall time holds little work, and each turn has its cost.
+ */
+const socketsPerClockRead = 64;
 
+/** Sockets with frames to write, in the order they got their first; `next` is the one up. */
 let due: Outbox[] = [];
+let next = 0;
+let scheduled = false;
+
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(flushDue);
+}
 
 function flushDue() {
-  const outboxes = due;
-  due = [];
-  for (const outbox of outboxes) outbox.flush();
+  scheduled = false;
+  const until = performance.now() + writeSliceMs;
+  let written = 0;
+  while (next < due.length) {
+    (due[next++] as Outbox).flush();
+    if (++written % socketsPerClockRead === 0 && performance.now() >= until) break;
+  }
+  if (next < due.length) {
+    // the rest (and any socket that got frames meanwhile) after the event loop's I/O
+    schedule();
+    if (next >= 4096) {
+      due = due.slice(next);
+      next = 0;
+    }
+  } else {
+    due = [];
+    next = 0;
+  }
 }
 
 export class Outbox {
@@ -35,11 +68,16 @@ export class Outbox {
   push(frame: Frame) {
     if (this.frames === null) {
       this.frames = [];
-      if (due.length === 0) setImmediate(flushDue);
       due.push(this);
+      schedule();
     }
     this.frames.push(frame);
     this.bytes += frame.length;
+  }
+
+  /** Frames waiting here for their turn to be written. */
+  get queuedFrames() {
+    return this.frames?.length ?? 0;
   }
 
   /** What the peer has yet to take: queued here and unsent in the kernel's view. */
@@ -64,7 +102,10 @@ export class Outbox {
           this.socket.terminate();
           return;
         }
-        this.socket.send(frame, asText);
+        // A shared frame is a whole WebSocket message already: its bytes go to the connection
+        // as they are, between ws's own writes (no extension is negotiated that would reorder).
+        if (typeof frame === 'string') this.socket.send(frame, asText);
+        else this.tcp.write(frame);
         corked += frame.length;
         if (corked >= writeChunkBytes) {
           this.tcp.uncork();

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import { closeOnRevocation } from '../close-on-revocation.js';
 import { WsConnection, type StoreGuard, type WsLimits } from './connection.js';
+import { pingInTurns } from './heartbeat.js';
 
 export interface WsRouteOptions {
   deps: ServiceDeps;
@@ -20,9 +21,7 @@ export const wsRoute: FastifyPluginAsync<WsRouteOptions> = async (
   const upgrades = new WeakMap<IncomingMessage, ServerResponse>();
   // @fastify/websocket only starts closing the sockets as the app closes: their disconnects
   // (presence, lastSeen) are recorded here, before the stores behind them are closed.
-  const heartbeat = setInterval(() => {
-    for (const connection of open) connection.heartbeat();
-  }, limits.pingIntervalMs).unref();
+  const heartbeat = setInterval(() => pingInTurns([...open]), limits.pingIntervalMs).unref();
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
     await Promise.allSettled([...open].map((connection) => connection.stop()));

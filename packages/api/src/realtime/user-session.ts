@@ -116,9 +116,13 @@ export class UserSession {
     opening.catch(() => {
       if (this.streams.get(channelId) === opening) this.streams.delete(channelId);
     });
-    void opening.then((stream) => {
-      if (this.closed || this.streams.get(channelId) !== opening) stream.close();
-    });
+    // (a failed opening is the caller's to handle, not this check's: no unhandled rejection)
+    void opening.then(
+      (stream) => {
+        if (this.closed || this.streams.get(channelId) !== opening) stream.close();
+      },
+      () => {},
+    );
     return opening;
   }
 

@@ -103,6 +103,8 @@ export function openSocket(protocol: Protocol, target: SocketTarget): Promise<Cl
         reject(new Error(`/ws upgrade refused: HTTP ${response.statusCode}`)),
       );
       socket.once('error', reject);
+      // closed before `ready` (1013: a store was unavailable as the session started)
+      socket.once('close', (code) => reject(new Error(`/ws closed before ready: ${code}`)));
       return;
     }
     const socket = io(target.url, {

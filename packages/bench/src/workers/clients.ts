@@ -13,13 +13,17 @@ import { serve } from '../lib/rpc.js';
 
 const sockets: ClientSocket[] = [];
 
-/** As a client reconnects: a 503 (the server's store breaker, open a moment) is tried again. */
+/**
+ * As a client reconnects: a 503 or a close with 1013 (the server's store breaker, open a moment)
+ * is tried again.
+ */
 async function openWithRetries(protocol: Protocol, target: SocketTarget): Promise<ClientSocket> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await openSocket(protocol, target);
     } catch (error) {
-      if (attempt >= 10 || !String(error).includes('HTTP 503')) throw error;
+      const retry = /HTTP 503|before ready: 1013/.test(String(error));
+      if (attempt >= 10 || !retry) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
     }
   }
