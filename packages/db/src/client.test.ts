@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, DataDirLockedError } from './index.js';
+import { openDatabase, DataDirLockedError, type DatabaseHandle } from './index.js';
 import { channels } from './schema/index.js';
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from './testing.js';
+import {
+  createEmptyPostgresDatabase,
+  createTestDatabase,
+  testDatabaseKinds,
+  type TestDatabase,
+} from './testing.js';
 
 describe.each(testDatabaseKinds())('database on %s', (kind) => {
   let handle: TestDatabase;
@@ -76,5 +81,31 @@ describe.skipIf(!process.env.DATABASE_URL)('dropping the connections (DATABASE_U
     expect(await waiting).toBe('CONNECTION_CLOSED');
     expect(Date.now() - started).toBeLessThan(1_000);
     await expect(handle.ping()).resolves.toBeUndefined();
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('a busy pool (DATABASE_URL)', () => {
+  let database: Awaited<ReturnType<typeof createEmptyPostgresDatabase>>;
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    database = await createEmptyPostgresDatabase();
+    handle = await openDatabase({ databaseUrl: database.url, maxConnections: 2 });
+  });
+  afterAll(async () => {
+    await handle.close();
+    await database.drop();
+  });
+
+  it('answers a ping while every pooled connection is held by slow work', async () => {
+    // transactions hold their connection to themselves (plain queries may be pipelined)
+    const slow = [1, 2, 3].map(() =>
+      handle.db.transaction((tx) => tx.execute(sql`select pg_sleep(1.5)`)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    await handle.ping();
+    // the pool frees its first connection only after 1.5 s
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await Promise.all(slow);
   });
 });

@@ -66,21 +66,26 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
   const lostListeners: (() => void)[] = [];
   const sockets = new Set<Socket>();
   let opened = 0;
-  const client = postgres(url, {
-    max: options.maxConnections ?? 10,
-    onnotice: () => {},
-    ...poolerClientOptions(options.pooler),
-    // A server that does not answer (down, cut off) fails the request within seconds instead
-    // of the default 30; the server's circuit breaker then answers 503 at once until it is back.
-    connect_timeout: connectTimeoutSeconds,
-    onclose: () => {
-      for (const listener of lostListeners) listener();
-    },
-    // postgres-js documents this option (README, "Custom socket") but does not type it
-    ...({
-      socket: (connection: SocketOptions) => openSocket(connection, opened++, sockets),
-    } as object),
-  });
+  const clientOf = (max: number) =>
+    postgres(url, {
+      max,
+      onnotice: () => {},
+      ...poolerClientOptions(options.pooler),
+      // A server that does not answer (down, cut off) fails the request within seconds instead
+      // of the default 30; the server's circuit breaker then answers 503 at once until it is back.
+      connect_timeout: connectTimeoutSeconds,
+      onclose: () => {
+        for (const listener of lostListeners) listener();
+      },
+      // postgres-js documents this option (README, "Custom socket") but does not type it
+      ...({
+        socket: (connection: SocketOptions) => openSocket(connection, opened++, sockets),
+      } as object),
+    });
+  const client = clientOf(options.maxConnections ?? 10);
+  // The ping has a connection of its own: behind a pool busy with slow work it would wait its
+  // turn, and a breaker probing with it would take a loaded database for one gone away.
+  const probe = clientOf(1);
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Database;
   return {
     db,
@@ -89,13 +94,15 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
     migrationUrl: options.migrationUrl,
     pooler: options.pooler,
     ping: async () => {
-      await client`select 1`;
+      await probe`select 1`;
     },
     onConnectionLost: (listener) => lostListeners.push(listener),
     dropConnections: () => {
       for (const socket of sockets) socket.destroy();
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), probe.end({ timeout: 1 })]);
+    },
   };
 }
 
