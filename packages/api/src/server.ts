@@ -34,6 +34,7 @@ export * as liveService from './services/live.js';
 export { TypingThrottle } from './services/typing.js';
 export { SendBatcher, type SendBatcherOptions } from './services/send-batcher.js';
 export { RealtimeHub } from './realtime/hub.js';
+export { backlogPageSize } from './realtime/channel-stream.js';
 export type { UserSession, ClientEvent, SessionSink } from './realtime/user-session.js';
 export { mentionedNames, mentionPattern } from './services/channel-views.js';
 export { RedisBroker } from './realtime/redis-broker.js';
