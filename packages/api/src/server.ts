@@ -44,5 +44,6 @@ export * as filesService from './services/files.js';
 export * as searchService from './services/search.js';
 export type { FileStorage } from './storage/file-storage.js';
 export { DiskStorage } from './storage/disk-storage.js';
-export { S3Storage, type S3StorageOptions } from './storage/s3-storage.js';
+// S3Storage itself from '@chat/api/storage/s3': the AWS SDK is loaded only where S3 is configured
+export type { S3StorageOptions } from './storage/s3-storage.js';
 export { signedFileUrl } from './services/file-urls.js';
