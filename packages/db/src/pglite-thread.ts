@@ -119,6 +119,8 @@ export class PgliteThread {
       const old = this.worker;
       await this.stopWorker();
       old.removeAllListeners();
+      // its memory goes with the thread
+      await old.terminate();
       this.worker = await spawn(this.dataDir, this.memory);
       this.listen(this.worker);
     } finally {
