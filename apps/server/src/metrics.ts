@@ -117,12 +117,14 @@ class Metrics {
     const now = Date.now();
     for (const transport of ['ws', 'trpc-ws'] satisfies Transport[]) {
       const counts = this.deliveredThisTurn[transport];
+      let delivered = 0;
       for (const [messageId, count] of counts) {
-        this.deliveries.inc({ transport }, count);
+        delivered += count;
         const committed = this.committedAt.get(messageId);
         if (committed !== undefined)
           this.commitToDeliver.observe({ transport }, Math.max(0, now - committed) / 1000);
       }
+      if (delivered > 0) this.deliveries.inc({ transport }, delivered);
       counts.clear();
     }
   };

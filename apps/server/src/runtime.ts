@@ -12,7 +12,6 @@ import {
   RedisBroker,
   RedisPresence,
   DiskStorage,
-  S3Storage,
   SendBatcher,
   messagesService,
   serviceUnavailable,
@@ -124,7 +123,8 @@ export async function createRuntime(
       realtime: new RealtimeHub({ db: database.db, broker, fileUrls }, options.realtime),
       files: {
         storage: config.s3
-          ? new S3Storage(config.s3)
+          ? // the AWS SDK (tens of MiB of heap) is loaded only when S3 is configured
+            new (await import('@chat/api/storage/s3')).S3Storage(config.s3)
           : new DiskStorage(join(config.dataDir, 'files')),
         maxUploadBytes: config.maxUploadBytes,
         urls: fileUrls,

@@ -161,6 +161,8 @@ export interface StartOptions {
   /** Variables for env.ts; PORT defaults to a free port, HOST to 127.0.0.1, LOG_LEVEL to warn. */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Flags for node before dist/main.js (e.g. `--cpu-prof`, which NODE_OPTIONS may not carry). */
+  nodeArgs?: string[];
 }
 
 export interface StartedServer {
@@ -174,11 +176,15 @@ export interface StartedServer {
 export async function startServer({
   env = {},
   timeoutMs,
+  nodeArgs,
 }: StartOptions = {}): Promise<StartedServer> {
   // A free port can be taken between our check and the child's listen: try another one then.
   for (let attempt = 1; ; attempt++) {
     const port = env.PORT ?? String(await freePort());
-    const server = new ServerProcess({ HOST: '127.0.0.1', ...env, PORT: port });
+    const server = new ServerProcess(
+      { HOST: '127.0.0.1', ...env, PORT: port },
+      nodeArgs ? { args: [...nodeArgs, serverEntry] } : {},
+    );
     try {
       const url = await server.waitUntilListening(timeoutMs);
       return { process: server, url, port: Number(port) };

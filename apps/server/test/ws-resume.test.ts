@@ -1,15 +1,18 @@
 // Resume over /ws with real sockets: a client that was away sends its cursor and gets every
 // message it missed exactly once, in seq order, then carries on live — while others keep posting.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { messagesService } from '@chat/api/server';
+import { backlogPageSize, messagesService, reactionsService } from '@chat/api/server';
 import {
   createChannel,
+  messageKeys,
   registerUser,
   sendMessage,
   testDatabaseKinds,
   type ChannelBody,
+  type MessageBody,
   type RegisteredUser,
 } from './helpers.js';
+import { multipartBody, multipartHeaders } from './uploads.js';
 import {
   closeAllClients,
   ofType,
@@ -203,5 +206,119 @@ describe.each(testDatabaseKinds())('/ws resume on %s', (kind) => {
     await client.roundTrip();
     expect(client.messages(a.id).map((m) => m.seq)).toEqual([2, 3, 4]);
     expect(client.messages(b.id).map((m) => m.seq)).toEqual([4]);
+  });
+
+  it('serves backlogs longer than two pages in several channels at once while writers post: each seq once, in order', async () => {
+    const [long, mid, short] = await Promise.all([newChannel(), newChannel(), newChannel()]);
+    const [w0, w1] = writers as [RegisteredUser, RegisteredUser];
+    const actor = { userId: w0.id, username: w0.username };
+    const seed = async (channel: ChannelBody, count: number) => {
+      // 50 at a time: they share group commits, seqs still 1..count
+      for (let i = 0; i < count; i += 50)
+        await Promise.all(
+          range(i + 1, Math.min(count, i + 50)).map((n) =>
+            messagesService.sendMessage(server.runtime.deps, actor, {
+              channelId: channel.id,
+              content: `backlog ${n}`,
+            }),
+          ),
+        );
+    };
+    // a page exactly full, one more than two pages, and one short page
+    await Promise.all([
+      seed(long, 2 * backlogPageSize + 1),
+      seed(mid, backlogPageSize),
+      seed(short, 3),
+    ]);
+    const client = await connectRaw(reader);
+    client.send({ type: 'resume', cursors: { [long.id]: 0, [mid.id]: 0, [short.id]: 1 } });
+    const live = Promise.all(
+      [long, mid, short].map(async (channel) => {
+        for (let i = 0; i < 5; i++) await sendMessage(server.app, w1, channel.id, `live ${i}`);
+      }),
+    );
+    await live;
+    await client.waitForCount(inChannel(long), 2 * backlogPageSize + 6);
+    await client.waitForCount(inChannel(mid), backlogPageSize + 5);
+    await client.waitForCount(inChannel(short), 7);
+    await client.roundTrip();
+    expectResumed(
+      client.messages(long.id).map((m) => m.seq),
+      1,
+      2 * backlogPageSize + 6,
+    );
+    expectResumed(
+      client.messages(mid.id).map((m) => m.seq),
+      1,
+      backlogPageSize + 5,
+    );
+    expectResumed(
+      client.messages(short.id).map((m) => m.seq),
+      2,
+      8,
+    );
+  });
+
+  it('gives a resumed message its reactions and files exactly as the message itself reads, and a deleted one neither', async () => {
+    const channel = await newChannel();
+    const [w0, w1] = writers as [RegisteredUser, RegisteredUser];
+    const deps = server.runtime.deps;
+    const asActor = (user: RegisteredUser) => ({ userId: user.id, username: user.username });
+    const uploaded = async (name: string) => {
+      const response = await server.app.inject({
+        method: 'POST',
+        url: '/api/files',
+        headers: { authorization: `Bearer ${w0.accessToken}`, ...multipartHeaders },
+        payload: multipartBody(Buffer.from(`the words of ${name}`), name),
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      return response.json<{ file: { id: string } }>().file.id;
+    };
+    const files = [await uploaded('first.txt'), await uploaded('second.txt')];
+    const send = (content: string, attachmentIds?: string[]) =>
+      messagesService
+        .sendMessage(deps, asActor(w0), { channelId: channel.id, content, attachmentIds })
+        .then((sent) => sent.message.id);
+    const withFiles = await send('two files', files);
+    const reacted = await send('reacted to');
+    const deleted = await send('gone', [await uploaded('third.txt')]);
+    const react = (user: RegisteredUser, messageId: string, emoji: string) =>
+      reactionsService.react(deps, asActor(user), { messageId, emoji, op: 'add' });
+    await react(w1, reacted, '🎉');
+    await react(reader, reacted, '👍');
+    await react(w0, reacted, '🎉');
+    await react(w1, deleted, '👍');
+    await messagesService.deleteMessage(deps, asActor(w0), deleted);
+    await messagesService.editMessage(deps, asActor(w0), {
+      messageId: withFiles,
+      content: 'edited',
+    });
+    const reply = await messagesService.sendMessage(deps, asActor(w1), {
+      channelId: channel.id,
+      content: 'a reply',
+      parentId: reacted,
+    });
+
+    const client = await connectRaw(reader);
+    client.send({ type: 'resume', cursors: { [channel.id]: 0 } });
+    await client.waitForCount(inChannel(channel), 4);
+    const resumed = client.messages(channel.id);
+    const readerActor = asActor(reader);
+    for (const id of [withFiles, reacted, deleted, reply.message.id]) {
+      const frame = resumed.find((m) => m.id === id);
+      // the message as the single-message read (its own statements) gives it
+      const { message } = await messagesService.visibleMessage(deps, readerActor, id);
+      expect(frame).toMatchObject(message);
+      expect(Object.keys(message).sort()).toEqual([...messageKeys].sort());
+    }
+    const [first, second, third] = resumed as unknown as MessageBody[];
+    expect(first?.attachments.map((file) => file.name)).toEqual(['first.txt', 'second.txt']);
+    expect(first?.editedAt).not.toBeNull();
+    expect(second).toMatchObject({ replyCount: 1, replyUserIds: [w1.id] });
+    expect(second?.reactions).toEqual([
+      { emoji: '🎉', count: 2, userIds: [w1.id, w0.id] },
+      { emoji: '👍', count: 1, userIds: [reader.id] },
+    ]);
+    expect(third).toMatchObject({ deleted: true, content: '', reactions: [], attachments: [] });
   });
 });

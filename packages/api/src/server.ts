@@ -34,6 +34,7 @@ export * as liveService from './services/live.js';
 export { TypingThrottle } from './services/typing.js';
 export { SendBatcher, type SendBatcherOptions } from './services/send-batcher.js';
 export { RealtimeHub } from './realtime/hub.js';
+export { backlogPageSize } from './realtime/channel-stream.js';
 export type { UserSession, ClientEvent, SessionSink } from './realtime/user-session.js';
 export { mentionedNames, mentionPattern } from './services/channel-views.js';
 export { RedisBroker } from './realtime/redis-broker.js';
@@ -44,5 +45,6 @@ export * as fileCleanupService from './services/file-cleanup.js';
 export * as searchService from './services/search.js';
 export type { FileStorage } from './storage/file-storage.js';
 export { DiskStorage } from './storage/disk-storage.js';
-export { S3Storage, type S3StorageOptions } from './storage/s3-storage.js';
+// S3Storage itself from '@chat/api/storage/s3': the AWS SDK is loaded only where S3 is configured
+export type { S3StorageOptions } from './storage/s3-storage.js';
 export { signedFileUrl } from './services/file-urls.js';

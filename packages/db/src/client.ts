@@ -38,6 +38,11 @@ export interface DatabaseHandle {
    * word (no reset) would otherwise hold its query, and its place in the pool, until TCP gives up.
    */
   dropConnections?(): void;
+  /**
+   * PGlite only: starts the engine again on its data folder, which gives back the memory its
+   * WebAssembly heap grew to (it never shrinks). Done after initdb or migrations.
+   */
+  restartEngine?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -153,6 +158,7 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
       ping: async () => {
         await db.execute(sql`select 1`);
       },
+      restartEngine: () => client.restart(),
       close: async () => {
         await client.close();
         releaseLock();

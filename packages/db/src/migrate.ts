@@ -4,6 +4,7 @@ import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import type { DatabaseHandle } from './client.js';
 import { assertPoolerDeclared, poolerClientOptions, type DatabasePooler } from './pooler.js';
@@ -21,7 +22,10 @@ export const migrationsFolder = join(
  */
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
   if (handle.kind === 'pglite') {
+    const applied = await appliedMigrations(handle);
     await migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder });
+    // initdb and migrations grow PGlite's memory to hundreds of MiB, kept for good otherwise
+    if (applied !== (await appliedMigrations(handle))) await handle.restartEngine?.();
   } else {
     if (!handle.url) throw new Error('a postgres handle without its url');
     await assertPoolerDeclared(handle.url, handle.pooler);
@@ -29,6 +33,22 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
     else await migratePostgresExclusively(handle.url, handle.pooler);
   }
 }
+
+/** How many migrations the database has had (0 for a new one). */
+async function appliedMigrations(handle: DatabaseHandle): Promise<number> {
+  const found = await handle.db.execute(
+    sql`select count(*)::int as n from information_schema.tables
+      where table_schema = 'drizzle' and table_name = '__drizzle_migrations'`,
+  );
+  if (Number(rowsOf<{ n: number }>(found)[0]?.n ?? 0) === 0) return 0;
+  const applied = await handle.db.execute(
+    sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+  );
+  return Number(rowsOf<{ n: number }>(applied)[0]?.n ?? 0);
+}
+
+const rowsOf = <Row>(result: unknown): Row[] =>
+  (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
 
 // Any constant: it names the lock that several instances starting at once queue on.
 const migrationLockKey = 727_001;

@@ -1,9 +1,13 @@
 // The embedded database runs on a thread of its own: a long query leaves the event loop free,
 // and it is still one connection with real transactions. The transaction tests run on both
 // engines, so the two keep behaving alike.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isUniqueViolation, sqlState } from './errors.js';
+import { PgliteThread } from './pglite-thread.js';
 import { channels } from './schema/index.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from './testing.js';
 
@@ -114,4 +118,26 @@ describe('the embedded database thread', () => {
     await Promise.all([tx, outside]);
     expect(seen).toEqual([2]);
   });
+});
+
+describe('the embedded database thread on a data folder', () => {
+  // a new folder runs initdb in WebAssembly: seconds, more on a loaded machine
+  it('starts again on its folder between two statements: what was written stays, what was asked meanwhile is answered after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pglite-restart-'));
+    const thread = await PgliteThread.start(dir);
+    try {
+      await thread.query('create table kept (n int)');
+      await thread.query('insert into kept values (1), (2)');
+      const restarting = thread.restart();
+      const meanwhile = thread.query<{ n: number }>('select sum(n)::int as n from kept');
+      await restarting;
+      expect((await meanwhile).rows).toEqual([{ n: 3 }]);
+      await thread.query('insert into kept values (3)');
+      const counted = await thread.query<{ n: number }>('select count(*)::int as n from kept');
+      expect(counted.rows).toEqual([{ n: 3 }]);
+    } finally {
+      await thread.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

@@ -47,6 +47,27 @@ const startParams = (memory: PgliteMemory) => [
   `shared_buffers=${memory.sharedBuffers}`,
 ];
 
+/** A thread running PGlite on `dataDir`, once it is up. */
+async function spawn(dataDir: string | undefined, memory: PgliteMemory): Promise<Worker> {
+  const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), {
+    workerData: { dataDir, startParams: startParams(memory) },
+    // the thread's JavaScript only passes statements and rows along: a small young generation
+    // (V8's default reserves 16 MiB semi-spaces per thread) keeps its resident memory low
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (message: unknown) => {
+      worker.off('error', reject);
+      if (message === 'ready') return resolve();
+      reject(new PgliteError((message as { startError: ErrorFields }).startError));
+      void worker.terminate();
+    };
+    worker.once('message', onMessage);
+    worker.once('error', reject);
+  });
+  return worker;
+}
+
 /** A database error from the worker, with its SQLSTATE (`code`) and details as PGlite gave them. */
 export class PgliteError extends Error {
   code?: string;
@@ -58,7 +79,7 @@ export class PgliteError extends Error {
 }
 
 export class PgliteThread {
-  private readonly worker: Worker;
+  private worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<
     number,
@@ -68,32 +89,49 @@ export class PgliteThread {
   private turn: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
 
-  private constructor(worker: Worker) {
+  private constructor(
+    worker: Worker,
+    private readonly dataDir: string | undefined,
+    private readonly memory: PgliteMemory,
+  ) {
     this.worker = worker;
-    worker.on('message', (reply: Reply) => this.settle(reply));
-    worker.on('error', (error) => this.fail(error));
-    worker.on('exit', () => this.fail(new Error('The embedded database has stopped')));
+    this.listen(worker);
   }
 
   /** Starts PGlite on its thread (in memory without `dataDir`) and waits until it is up. */
   static async start(dataDir: string | undefined, memory = defaultPgliteMemory) {
-    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), {
-      workerData: { dataDir, startParams: startParams(memory) },
-      // the thread's JavaScript only passes statements and rows along: a small young generation
-      // (V8's default reserves 16 MiB semi-spaces per thread) keeps its resident memory low
-      resourceLimits: { maxYoungGenerationSizeMb: 4 },
-    });
-    await new Promise<void>((resolve, reject) => {
-      const onMessage = (message: unknown) => {
-        worker.off('error', reject);
-        if (message === 'ready') return resolve();
-        reject(new PgliteError((message as { startError: ErrorFields }).startError));
-        void worker.terminate();
-      };
-      worker.once('message', onMessage);
-      worker.once('error', reject);
-    });
-    return new PgliteThread(worker);
+    return new PgliteThread(await spawn(dataDir, memory), dataDir, memory);
+  }
+
+  /**
+   * Stops PGlite and starts it again on the same data folder, between two statements. Its
+   * WebAssembly memory only ever grows: initdb and migrations leave it at hundreds of MiB that
+   * serving a small team never needs again; a new instance starts from its initial size.
+   * Without a data folder (an in-memory database) there is nothing to start again from.
+   */
+  async restart(): Promise<void> {
+    if (this.dataDir === undefined) return;
+    const before = this.turn;
+    let end = () => {};
+    this.turn = new Promise((resolve) => (end = resolve));
+    try {
+      await before;
+      const old = this.worker;
+      await this.stopWorker();
+      old.removeAllListeners();
+      // its memory goes with the thread
+      await old.terminate();
+      this.worker = await spawn(this.dataDir, this.memory);
+      this.listen(this.worker);
+    } finally {
+      end();
+    }
+  }
+
+  private listen(worker: Worker) {
+    worker.on('message', (reply: Reply) => this.settle(reply));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', () => this.fail(new Error('The embedded database has stopped')));
   }
 
   /** One statement, after any transaction begun before it has ended. */
@@ -138,11 +176,16 @@ export class PgliteThread {
   async close(): Promise<void> {
     await this.turn;
     if (this.failure) return;
+    await this.stopWorker();
+    this.failure = new Error('The embedded database is closed');
+    await this.worker.terminate();
+  }
+
+  /** Has PGlite write what it holds to the data folder and stop. */
+  private async stopWorker() {
     const closed = new Promise<void>((resolve) => (this.onClosed = resolve));
     this.worker.postMessage('close');
     await closed;
-    this.failure = new Error('The embedded database is closed');
-    await this.worker.terminate();
   }
 
   private onClosed = () => {};

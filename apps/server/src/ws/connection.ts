@@ -31,6 +31,7 @@ import {
   frame,
   mentionFrameFor,
   messageFrame,
+  ownMessageFrame,
   type Frame,
 } from './frames.js';
 import { Outbox } from './outbox.js';
@@ -316,12 +317,15 @@ export class WsConnection implements SessionSink {
     this.answerInTurn(answer, release);
   }
 
-  /** A live or backlog message of one of the user's channels. */
-  message(message: Message) {
-    this.send(messageFrame(message));
+  /**
+   * A live or backlog message of one of the user's channels: a live one's frames are made once
+   * for every socket; a backlog's are this socket's alone (made, sent and forgotten).
+   */
+  message(message: Message, fromBacklog = false) {
+    this.send(fromBacklog ? ownMessageFrame(message) : messageFrame(message));
     metrics.delivered(message, 'ws');
     if (message.userId === this.actor.userId) return;
-    const mention = mentionFrameFor(message, this.actor.username);
+    const mention = mentionFrameFor(message, this.actor.username, !fromBacklog);
     if (mention) this.send(mention);
   }
 
@@ -343,11 +347,17 @@ export class WsConnection implements SessionSink {
     this.outbox.push(data);
   }
 
-  /** Waits while what the socket has yet to send is over half its bound (during a backlog). */
-  async writable() {
-    while (!this.closed && this.outbox.pendingBytes > this.limits.maxBufferedBytes / 2) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  /** During a backlog: a wait while what the socket has yet to send is over half its bound. */
+  writable(): Promise<void> | undefined {
+    return this.isFull() ? this.drained() : undefined;
+  }
+
+  private isFull() {
+    return !this.closed && this.outbox.pendingBytes > this.limits.maxBufferedBytes / 2;
+  }
+
+  private async drained() {
+    while (this.isFull()) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   /** Stops delivering and records the disconnect (on close, or when the server shuts down). */

@@ -31,25 +31,42 @@ function cachedBy<T extends object>(build: (source: T) => object): (source: T) =
 export const frame = (type: string, fields: object = {}) =>
   JSON.stringify({ type, ...fields, timestamp: unixSeconds() });
 
-export const messageFrame = cachedBy((message: Message) => ({
+const messageFields = (message: Message) => ({
   type: 'message',
   channel: message.channelId,
   ...message,
   timestamp: unixSeconds(),
-}));
+});
 
-const sharedMentionFrame = cachedBy((message: Message) => ({
+const mentionFields = (message: Message) => ({
   type: 'mention',
   channel: message.channelId,
   message,
   timestamp: unixSeconds(),
-}));
+});
+
+export const messageFrame = cachedBy(messageFields);
+const sharedMentionFrame = cachedBy(mentionFields);
+
+/** The frame of a message only one socket gets (a resumed backlog): nothing is kept of it. */
+export const ownMessageFrame = (message: Message) => JSON.stringify(messageFields(message));
 
 const namesIn = new WeakMap<Message, Set<string>>();
 
-/** The mention frame for `username` if the message mentions them (read once per message). */
-export function mentionFrameFor(message: Message, username: string): Buffer | undefined {
+/**
+ * The mention frame for `username` if the message mentions them; for a `shared` message (live,
+ * to many sockets) its names are read and its frame made once.
+ */
+export function mentionFrameFor(
+  message: Message,
+  username: string,
+  shared = true,
+): Frame | undefined {
   if (message.deleted) return undefined;
+  if (!shared) {
+    const mentioned = mentionedNames(message.content).has(username.toLowerCase());
+    return mentioned ? JSON.stringify(mentionFields(message)) : undefined;
+  }
   let names = namesIn.get(message);
   if (names === undefined) namesIn.set(message, (names = mentionedNames(message.content)));
   return names.has(username.toLowerCase()) ? sharedMentionFrame(message) : undefined;

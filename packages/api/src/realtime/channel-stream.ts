@@ -1,19 +1,30 @@
 // One consumer's view of one channel: backlog from a cursor, then live messages, in seq order,
 // none twice. Used by every realtime transport (the /ws protocol and tRPC subscriptions).
 import type { Queryable } from '@chat/db';
-import { channelLastSeq, readHistory } from '../services/messages.js';
+import { channelLastSeq, readHistory, type History } from '../services/messages.js';
 import type { Message } from '../services/views.js';
 import type { ChannelEvent } from './events.js';
 import type { RealtimeHub } from './hub.js';
 
 export interface ChannelSink {
-  message(message: Message): void;
+  /**
+   * `fromBacklog`: read from the database for this consumer alone (no other consumer gets this
+   * object), not a live message shared by every consumer of the channel.
+   */
+  message(message: Message, fromBacklog?: boolean): void;
   event(event: ChannelEvent): void;
-  /** Resolves when the consumer can take more (asked before each message of a backlog). */
-  writable?(): Promise<void>;
+  /**
+   * Asked before each message of a backlog: nothing when the consumer can take more now, else
+   * a promise that resolves when it can.
+   */
+  writable?(): Promise<void> | void;
 }
 
-const backlogPageSize = 100;
+/**
+ * Messages read per statement of a backlog. Large, so a resume of thousands is a few round
+ * trips; the next page is read while this one is being sent.
+ */
+export const backlogPageSize = 500;
 
 export class ChannelStream {
   /** Delivered so far: every seq in (deliveredFrom, lastDelivered]. */
@@ -117,26 +128,33 @@ export class ChannelStream {
   }
 
   private async sendBacklog(after: number) {
-    let cursor = after;
-    for (;;) {
-      const page = await readHistory(this.db, this.hub.fileUrls, {
+    const read = (from: number) =>
+      readHistory(this.db, this.hub.fileUrls, {
         channelId: this.channelId,
-        after: cursor,
+        after: from,
         limit: backlogPageSize,
       });
+    let cursor = after;
+    let next: Promise<History> | null = read(cursor);
+    while (next) {
+      const page: History = await next;
+      const last = page.items.at(-1);
+      next = page.hasMore && last ? read(last.seq) : null;
+      // a failed read ahead is seen when it is awaited, not as an unhandled rejection
+      next?.catch(() => {});
       for (const message of page.items) {
         if (this.closed) return;
         const alreadySent = message.seq > this.deliveredFrom && message.seq <= this.lastDelivered;
         if (!alreadySent) {
           // Before each message, not each page: a page of long messages is megabytes, and a
           // consumer that reads slowly would be cut off as a slow consumer halfway through it.
-          if (this.sink.writable) await this.sink.writable();
+          const full = this.sink.writable?.();
+          if (full) await full;
           if (this.closed) return;
-          this.sink.message(message);
+          this.sink.message(message, true);
         }
         cursor = message.seq;
       }
-      if (!page.hasMore) break;
     }
     this.deliveredFrom = Math.min(this.deliveredFrom, after);
     this.lastDelivered = Math.max(this.lastDelivered, cursor);

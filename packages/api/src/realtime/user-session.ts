@@ -19,11 +19,32 @@ export type ClientEvent =
   | { type: 'user_updated'; user: Extract<ChatEvent, { type: 'user_updated' }>['user'] };
 
 export interface SessionSink {
-  message(message: Message): void;
+  /** `fromBacklog` as in ChannelSink: this consumer's own copy, read for its resume. */
+  message(message: Message, fromBacklog?: boolean): void;
   event(event: ClientEvent): void;
-  writable?(): Promise<void>;
+  writable?(): Promise<void> | void;
   /** The user's access ended (deactivated or logged out): the session has closed itself. */
   revoked?(error: AppError): void;
+}
+
+/** Channels of one resume read and sent at the same time. */
+const resumeParallelism = 4;
+
+/**
+ * Runs `job` on every item, at most `limit` at a time; rejects with the first failure once
+ * every job has settled (a failed channel does not stop the others).
+ */
+async function eachAtMost<T>(limit: number, items: T[], job: (item: T) => Promise<void>) {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await job(item).catch((error: unknown) => failures.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
 }
 
 export class UserSession {
@@ -75,11 +96,17 @@ export class UserSession {
    */
   async resume(cursors: Record<string, number>): Promise<void> {
     const unknown: string[] = [];
+    const known: [Promise<ChannelStream>, number][] = [];
     for (const [channelId, after] of Object.entries(cursors)) {
       const stream = this.streams.get(channelId);
-      if (stream) await (await stream).resume(after);
+      if (stream) known.push([stream, after]);
       else unknown.push(channelId);
     }
+    // A few channels at a time: while one waits for its next page, another is being sent.
+    // Each channel's messages still go in seq order; channels interleave.
+    await eachAtMost(resumeParallelism, known, async ([stream, after]) =>
+      (await stream).resume(after),
+    );
     // a member whose stream is not open yet (a join on its way) resumes from the join instead
     for (const channelId of unknown) await memberChannel(this.deps.db, this.actor, channelId);
   }
@@ -106,9 +133,9 @@ export class UserSession {
       this.deps.db,
       channelId,
       {
-        message: (message) => this.sink.message(message),
+        message: (message, fromBacklog) => this.sink.message(message, fromBacklog),
         event: (event) => this.onChannelEvent(event),
-        writable: this.sink.writable && (() => this.sink.writable?.() ?? Promise.resolve()),
+        writable: this.sink.writable && (() => this.sink.writable?.()),
       },
       after,
     );

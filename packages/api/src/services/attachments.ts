@@ -13,7 +13,10 @@ export type FileRow = typeof files.$inferSelect;
 
 export const maxAttachments = 10;
 
-export function toAttachment(urls: FileUrlConfig, row: FileRow): Attachment {
+export function toAttachment(
+  urls: FileUrlConfig,
+  row: Pick<FileRow, 'id' | 'name' | 'size' | 'contentType'>,
+): Attachment {
   return {
     id: row.id,
     name: row.name,

@@ -1,17 +1,5 @@
 import { schema, type Queryable } from '@chat/db';
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  getTableColumns,
-  gt,
-  inArray,
-  isNull,
-  lt,
-  sql,
-  type SQL,
-} from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { AppError, badRequest, forbidden, notFound } from '../errors.js';
 import type { EditMessageInput, HistoryInput, MarkReadInput } from '../schemas/index.js';
 import { limits } from '../schemas/common.js';
@@ -23,56 +11,14 @@ import type { SendInput } from './send-batch.js';
 import { threadRootOf } from './thread-roots.js';
 import type { Actor, ServiceDeps } from './deps.js';
 import { withExtras, withExtrasOne } from './message-extras.js';
-import { iso, isoOrNull, type Message } from './views.js';
+import { readHistory, type History } from './message-page.js';
+import { selectMessages, toMessage } from './message-rows.js';
+import type { Message } from './views.js';
 
-const { channels, channelMembers, messages, users } = schema;
+export { messageColumns, selectMessages, toMessage, type MessageRow } from './message-rows.js';
+export { readHistory, type History } from './message-page.js';
 
-// Every column but the search vector, which only search reads (and in SQL).
-const { searchVector: _searchVector, ...messageFields } = getTableColumns(messages);
-
-export const messageColumns = {
-  message: messageFields,
-  username: users.username,
-};
-
-export type MessageRow = {
-  message: Omit<typeof messages.$inferSelect, 'searchVector'>;
-  username: string;
-};
-
-export function toMessage({ message, username }: MessageRow): Message {
-  const deleted = message.deletedAt !== null;
-  return {
-    id: message.id,
-    channelId: message.channelId,
-    seq: message.seq,
-    userId: message.userId,
-    username: message.authorName ?? username,
-    content: deleted ? '' : message.content,
-    createdAt: iso(message.createdAt),
-    editedAt: isoOrNull(message.editedAt),
-    deleted,
-    clientMsgId: message.clientMsgId,
-    parentId: message.parentId,
-    replyCount: message.replyCount,
-    lastReplyAt: isoOrNull(message.lastReplyAt),
-    replyUserIds: message.replyUserIds,
-    pinnedAt: isoOrNull(message.pinnedAt),
-    reactions: [],
-    reactionsVersion: message.reactionsVersion,
-    attachments: [],
-    webhookId: message.webhookId,
-    iconUrl: message.authorIconUrl,
-  };
-}
-
-export function selectMessages(q: Queryable) {
-  return q
-    .select(messageColumns)
-    .from(messages)
-    .innerJoin(users, eq(users.id, messages.userId))
-    .$dynamic();
-}
+const { channels, channelMembers, messages } = schema;
 
 export async function findMessage(
   q: Queryable,
@@ -142,11 +88,6 @@ export async function messagesByIds(
   return new Map(found.map((message) => [message.id, message]));
 }
 
-export interface History {
-  items: Message[];
-  hasMore: boolean;
-}
-
 /**
  * A page of a channel's messages, ascending by seq: the newest `limit` (no cursor), the newest
  * below `before`, or the oldest above `after`. `hasMore` tells whether more lie beyond, in the
@@ -168,29 +109,6 @@ export async function channelLastSeq(q: Queryable, channelId: string): Promise<n
     .from(channels)
     .where(eq(channels.id, channelId));
   return row?.lastSeq ?? 0;
-}
-
-export async function readHistory(
-  q: Queryable,
-  urls: FileUrlConfig,
-  input: HistoryInput,
-): Promise<History> {
-  const inChannel = input.topLevel
-    ? and(eq(messages.channelId, input.channelId), isNull(messages.parentId))
-    : eq(messages.channelId, input.channelId);
-  const forward = input.after !== undefined;
-  const where = forward
-    ? and(inChannel, gt(messages.seq, input.after as number))
-    : input.before !== undefined
-      ? and(inChannel, lt(messages.seq, input.before))
-      : inChannel;
-  const rows = await selectMessages(q)
-    .where(where)
-    .orderBy(forward ? asc(messages.seq) : desc(messages.seq))
-    .limit(input.limit + 1);
-  const hasMore = rows.length > input.limit;
-  const page = await withExtras(q, urls, rows.slice(0, input.limit).map(toMessage));
-  return { items: forward ? page : page.reverse(), hasMore };
 }
 
 /** The message if the actor can see its channel; NOT_FOUND otherwise. */

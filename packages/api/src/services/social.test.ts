@@ -194,8 +194,8 @@ describe.each(testDatabaseKinds())('reactions, pins and topics on %s', (kind) =>
       const forTen = await queriesFor(10);
       const forHundred = await queriesFor(100);
       expect(forHundred).toBe(forTen);
-      // the channel check, the messages, their reactions, their files
-      expect(forHundred).toBe(4);
+      // the channel check, then the messages with their reactions and files in one statement
+      expect(forHundred).toBe(2);
       const { items } = await messages.history(deps, alice, { channelId: channel.id, limit: 100 });
       expect(items[0]?.reactions).toEqual([
         { emoji: '👍', count: 1, userIds: [bob.userId] },

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request, startServer, type ServerProcess } from '@chat/server/testing';
+import { services } from '../env.js';
 import type { LoopDelay } from './event-loop.js';
 
 /** What the bench raises: it registers, connects and sends far faster than a person. */
@@ -43,7 +44,11 @@ export class ChatServer {
     if (options.redisUrl) env.REDIS_URL = options.redisUrl;
     if (options.redisKeyPrefix) env.REDIS_KEY_PREFIX = options.redisKeyPrefix;
     try {
-      const { process, url } = await startServer({ env, timeoutMs: 300_000 });
+      const { process, url } = await startServer({
+        env,
+        timeoutMs: 300_000,
+        nodeArgs: services.serverNodeArgs,
+      });
       return new ChatServer(url, process, dataDir);
     } catch (error) {
       rmSync(dataDir, { recursive: true, force: true });
