@@ -52,13 +52,15 @@ export type MessageLookup = (
 
 /**
  * Stores the batch in one transaction and answers one outcome per send, in the batch's order.
- * Throws when the transaction fails: then nothing of the batch was written.
+ * Throws when the transaction fails: then nothing of the batch was written. `onSeqs` is told
+ * once the batch holds its channels' rows (their seqs are taken, the rows locked to the commit).
  */
 export async function commitSendBatch(
   db: Database,
   sends: PendingSend[],
   lookup: MessageLookup,
   fileUrls: FileUrlConfig,
+  onSeqs: () => void = () => {},
 ): Promise<SendOutcome[]> {
   return db.transaction(async (tx) => {
     const entries: Entry[] = sends.map((send) => ({ send, outcome: undefined }));
@@ -115,6 +117,7 @@ export async function commitSendBatch(
           [...perChannel].map(([channelId, n]) => ({ channelId, n })),
         )
       : new Map<string, number>();
+    if (fresh.length) onSeqs();
     const nextSeq = new Map<string, number>();
     const rows: { entry: Entry; row: NewMessageRow }[] = [];
     for (const entry of fresh) {
