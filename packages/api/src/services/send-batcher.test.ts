@@ -15,7 +15,7 @@ import {
 } from '../testing.js';
 import * as channels from './channels.js';
 import * as messages from './messages.js';
-import { SendBatcher, type SendBatcherOptions } from './send-batcher.js';
+import { SendBatcher } from './send-batcher.js';
 
 // Every send of one test is made in the same tick, and a batch waits 50 ms for company: so the
 // sends of a test share one batch (the batch sizes seen prove it).
@@ -37,8 +37,8 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
     (await messages.history(deps, actor, { channelId, limit: 100 })).items;
   const lastBatch = () => batchSizes.at(-1);
 
-  /** deps with a batcher of its own on deps.db, counting its transactions open at once. */
-  const withOwnBatcher = (options: Partial<SendBatcherOptions>) => {
+  /** deps.db, counting the transactions open at once (the most seen). */
+  const countingTransactions = () => {
     let open = 0;
     let mostOpen = 0;
     const db = new Proxy(deps.db, {
@@ -54,14 +54,7 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
         };
       },
     });
-    const sends = new SendBatcher({
-      db,
-      lookup: messages.messagesByIds,
-      fileUrls: deps.files.urls,
-      publish: async () => {},
-      ...options,
-    });
-    return { own: { ...deps, sends }, mostOpen: () => mostOpen };
+    return { db, mostOpen: () => mostOpen };
   };
 
   it('stores concurrent sends to several channels in one batch, each channel numbered 1..n', async () => {
@@ -253,11 +246,18 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
 
   it('keeps seqs, acks and events in send order per channel with several batches in flight', async () => {
     // batches of 3, each started as soon as the one before holds its seqs: they overlap
+    const counted = countingTransactions();
     const events: ChatEvent[] = [];
-    const { own, mostOpen } = withOwnBatcher({
-      publish: async (event) => void events.push(event),
-      maxBatchSize: 3,
-    });
+    const own = {
+      ...deps,
+      sends: new SendBatcher({
+        db: counted.db,
+        lookup: messages.messagesByIds,
+        fileUrls: deps.files.urls,
+        publish: async (event) => void events.push(event),
+        maxBatchSize: 3,
+      }),
+    };
     const a = await createChannel(deps, alice, { memberIds: [bob.userId] });
     const b = await createChannel(deps, bob, { memberIds: [alice.userId] });
     const acked: messages.SendResult[] = [];
@@ -277,7 +277,7 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
             }),
         ),
       );
-      expect(mostOpen()).toBeGreaterThan(1);
+      expect(counted.mostOpen()).toBeGreaterThan(1);
       expect(results[6]).toEqual({ message: results[0]?.message, created: false });
       const sentTo = (channelId: string) =>
         results.filter((r) => r.created && r.message.channelId === channelId);
@@ -308,7 +308,18 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
   });
 
   it('starts the batch of another channel without waiting for the batches in flight', async () => {
-    const { own, mostOpen } = withOwnBatcher({ maxBatchSize: 1, maxInFlight: 3 });
+    const counted = countingTransactions();
+    const own = {
+      ...deps,
+      sends: new SendBatcher({
+        db: counted.db,
+        lookup: messages.messagesByIds,
+        fileUrls: deps.files.urls,
+        publish: async () => {},
+        maxBatchSize: 1,
+        maxInFlight: 3,
+      }),
+    };
     const channels = await Promise.all(Array.from({ length: 6 }, () => createChannel(deps, alice)));
     try {
       const results = await Promise.all(
@@ -317,7 +328,7 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
         ),
       );
       expect(results.map((r) => r.message.seq)).toEqual([1, 1, 1, 1, 1, 1]);
-      expect(mostOpen()).toBe(3);
+      expect(counted.mostOpen()).toBe(3);
     } finally {
       await own.sends.close();
     }
