@@ -1,8 +1,8 @@
 // Group commit: sends that arrive together are stored together. The busier the server, the larger
-// the batches and the fewer the round trips per message. Batches overlap: a send joins the next
-// batch once no batch of its channel is still to take its seqs, so a batch checks its senders
-// while the one before writes and commits; a batch that shares a channel with one still in
-// flight waits in Postgres for that row, so seqs follow commit order (and send order). Acks and events
+// the batches and the fewer the round trips per message. Batches overlap: the next one starts as
+// soon as the previous one holds its channels' rows (its seqs are taken), so it checks its
+// senders while the previous one writes and commits; a batch that shares a channel with one
+// still in flight waits in Postgres for that row, so seqs follow commit order. Acks and events
 // follow the commit, batch after batch in the order they took their seqs, in seq order per
 // channel within a batch; the ack never waits for the events to be delivered.
 import { sqlState, type Database } from '@chat/db';
@@ -46,10 +46,10 @@ const retriable = (error: unknown) => {
 };
 
 export class SendBatcher {
-  private queue: Waiting[] = [];
+  private readonly queue: Waiting[] = [];
   private readonly running = new Set<Promise<void>>();
-  /** The channels of the batches yet to take their seqs: their next sends wait until they have. */
-  private readonly starting = new Set<string>();
+  /** Whether the newest batch is yet to take its seqs: the next one waits until it has. */
+  private starting = false;
   /** Settles once every batch that took its turn so far has answered. */
   private answered: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -85,9 +85,12 @@ export class SendBatcher {
     }
   }
 
+  private get mayStart() {
+    return !this.starting && this.running.size < this.maxInFlight;
+  }
+
   private schedule() {
-    // a batch that ends or takes its seqs flushes the queue
-    if (this.running.size >= this.maxInFlight) return;
+    if (!this.mayStart) return; // the batch starting flushes the queue when it has its seqs
     if (this.queue.length >= this.maxBatchSize) return this.flush();
     this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
   }
@@ -95,16 +98,14 @@ export class SendBatcher {
   private flush() {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.running.size >= this.maxInFlight) return;
-    const batch = this.ready();
-    if (batch.length === 0) return;
-    const channels = new Set(batch.map((send) => send.input.channelId));
-    for (const channelId of channels) this.starting.add(channelId);
+    if (!this.mayStart || this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.maxBatchSize);
+    this.starting = true;
     let started = false;
     const next = () => {
       if (started) return;
       started = true;
-      for (const channelId of channels) this.starting.delete(channelId);
+      this.starting = false;
       this.flush();
     };
     const run = this.commit(batch, 0, next).finally(() => {
@@ -113,20 +114,6 @@ export class SendBatcher {
       this.flush();
     });
     this.running.add(run);
-  }
-
-  /** Takes the sends (at most a batch) whose channel has no batch still to take its seqs. */
-  private ready(): Waiting[] {
-    if (this.starting.size === 0) return this.queue.splice(0, this.maxBatchSize);
-    const batch: Waiting[] = [];
-    const waiting: Waiting[] = [];
-    for (const send of this.queue) {
-      if (batch.length < this.maxBatchSize && !this.starting.has(send.input.channelId))
-        batch.push(send);
-      else waiting.push(send);
-    }
-    this.queue = waiting;
-    return batch;
   }
 
   /**
