@@ -112,6 +112,8 @@ export async function createRuntime(
       publish: publisher.publish,
       onPublishError: (error) => log('publishing a message', error),
       onBatch: (size) => metrics.sendBatch(size),
+      // PGlite runs one transaction at a time: overlapping batches would only make them smaller
+      maxInFlight: database.kind === 'pglite' ? 1 : 4,
     });
     const deps: ServiceDeps = {
       db: database.db,

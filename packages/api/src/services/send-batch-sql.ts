@@ -54,34 +54,10 @@ export async function checkSenders(q: Queryable, refs: SenderRef[]): Promise<Sen
   }));
 }
 
-/**
- * Moves each channel's counter by its number of new messages, in one statement; answers each
- * channel's new last seq (its messages take the n seqs up to it). The rows are locked in id
- * order, so two batches that share channels (on two instances) cannot deadlock.
- */
-export async function allocateSeqs(
-  q: Queryable,
-  counts: { channelId: string; n: number }[],
-): Promise<Map<string, number>> {
-  const updated = await rows<{ id: string; last_seq: string | number }>(
-    q,
-    sql`with wanted as (
-      select * from jsonb_to_recordset(${json(counts)}) as x("channelId" uuid, n int)
-    ), locked as (
-      select c.id from channels c where c.id in (select "channelId" from wanted)
-      order by c.id for update
-    )
-    update channels c set last_seq = c.last_seq + w.n
-    from wanted w join locked l on l.id = w."channelId"
-    where c.id = w."channelId"
-    returning c.id, c.last_seq`,
-  );
-  return new Map(updated.map((row) => [row.id, Number(row.last_seq)]));
-}
-
 export interface NewMessageRow {
   channelId: string;
-  seq: number;
+  /** Its place among the batch's new messages of its channel, from 1: its seq is the base + k. */
+  k: number;
   userId: string;
   content: string;
   clientMsgId: string | null;
@@ -92,45 +68,67 @@ export interface NewMessageRow {
   authorIconUrl: string | null;
 }
 
-/** Inserts the batch's messages; answers id and createdAt (ISO) by `channelId:seq`. */
-export async function insertMessages(
+export interface StoredMessage {
+  id: string;
+  seq: number;
+  createdAt: string;
+}
+
+/**
+ * The batch's writes in one statement: each channel's counter moves by its number of new
+ * messages (`counts`), the messages are inserted with the seqs that frees, and each sender's
+ * read mark moves up to the newest seq they sent (never back; not for a webhook's messages).
+ * The channels' rows are locked in id order, so two batches that share channels cannot
+ * deadlock; a channel deleted since the check gets none of its messages. Answers the stored
+ * messages by `channelId:k`.
+ */
+export async function storeMessages(
   q: Queryable,
+  counts: { channelId: string; n: number }[],
   messages: NewMessageRow[],
-): Promise<Map<string, { id: string; createdAt: string }>> {
-  const inserted = await rows<{
+): Promise<Map<string, StoredMessage>> {
+  const stored = await rows<{
     id: string;
     channel_id: string;
+    k: string | number;
     seq: string | number;
     created_at: string;
   }>(
     q,
-    sql`insert into messages (channel_id, seq, user_id, content, client_msg_id, parent_id,
-      webhook_id, author_name, author_icon_url)
-    select "channelId", seq, "userId", content, "clientMsgId", "parentId", "webhookId",
-      "authorName", "authorIconUrl"
-    from jsonb_to_recordset(${json(messages)}) as x("channelId" uuid, seq bigint, "userId" uuid,
-      content text, "clientMsgId" text, "parentId" uuid, "webhookId" uuid, "authorName" text,
-      "authorIconUrl" text)
-    returning id, channel_id, seq,
-      to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at`,
+    sql`with wanted as (
+      select * from jsonb_to_recordset(${json(counts)}) as x("channelId" uuid, n int)
+    ), locked as (
+      select c.id from channels c where c.id in (select "channelId" from wanted)
+      order by c.id for update
+    ), seqs as (
+      update channels c set last_seq = c.last_seq + w.n
+      from wanted w join locked l on l.id = w."channelId"
+      where c.id = w."channelId"
+      returning c.id, c.last_seq - w.n as base
+    ), stored as (
+      insert into messages (channel_id, seq, user_id, content, client_msg_id, parent_id,
+        webhook_id, author_name, author_icon_url)
+      select x."channelId", s.base + x.k, x."userId", x.content, x."clientMsgId", x."parentId",
+        x."webhookId", x."authorName", x."authorIconUrl"
+      from jsonb_to_recordset(${json(messages)}) as x("channelId" uuid, k int, "userId" uuid,
+        content text, "clientMsgId" text, "parentId" uuid, "webhookId" uuid, "authorName" text,
+        "authorIconUrl" text)
+      join seqs s on s.id = x."channelId"
+      returning id, channel_id, seq, user_id, webhook_id, created_at
+    ), marked as (
+      update channel_members m set last_read_seq = greatest(m.last_read_seq, r.seq)
+      from (select channel_id, user_id, max(seq) as seq from stored where webhook_id is null
+        group by channel_id, user_id) r
+      where m.channel_id = r.channel_id and m.user_id = r.user_id
+    )
+    select stored.id, stored.channel_id, stored.seq - s.base as k, stored.seq,
+      to_char(stored.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at
+    from stored join seqs s on s.id = stored.channel_id`,
   );
   return new Map(
-    inserted.map((row) => [
-      `${row.channel_id}:${Number(row.seq)}`,
-      { id: row.id, createdAt: row.created_at },
+    stored.map((row) => [
+      `${row.channel_id}:${Number(row.k)}`,
+      { id: row.id, seq: Number(row.seq), createdAt: row.created_at },
     ]),
-  );
-}
-
-/** Moves each sender's read mark up to the newest seq they sent (never back). */
-export async function markSendersRead(
-  q: Queryable,
-  marks: { channelId: string; userId: string; seq: number }[],
-): Promise<void> {
-  if (marks.length === 0) return;
-  await q.execute(
-    sql`update channel_members m set last_read_seq = greatest(m.last_read_seq, x.seq)
-    from jsonb_to_recordset(${json(marks)}) as x("channelId" uuid, "userId" uuid, seq bigint)
-    where m.channel_id = x."channelId" and m.user_id = x."userId"`,
   );
 }

@@ -9,11 +9,10 @@ import { claimAttachments, toAttachment } from './attachments.js';
 import type { Actor } from './deps.js';
 import type { FileUrlConfig } from './file-urls.js';
 import {
-  allocateSeqs,
   checkSenders,
-  insertMessages,
-  markSendersRead,
+  storeMessages,
   type NewMessageRow,
+  type StoredMessage,
 } from './send-batch-sql.js';
 import { countRepliesIntoRoots } from './thread-roots.js';
 import type { Message } from './views.js';
@@ -52,13 +51,15 @@ export type MessageLookup = (
 
 /**
  * Stores the batch in one transaction and answers one outcome per send, in the batch's order.
- * Throws when the transaction fails: then nothing of the batch was written.
+ * Throws when the transaction fails: then nothing of the batch was written. `onSeqs` is told
+ * once the batch holds its channels' rows (their seqs are taken, the rows locked to the commit).
  */
 export async function commitSendBatch(
   db: Database,
   sends: PendingSend[],
   lookup: MessageLookup,
   fileUrls: FileUrlConfig,
+  onSeqs: () => void = () => {},
 ): Promise<SendOutcome[]> {
   return db.transaction(async (tx) => {
     const entries: Entry[] = sends.map((send) => ({ send, outcome: undefined }));
@@ -105,33 +106,19 @@ export async function commitSendBatch(
       }
     });
 
-    // Seqs: each channel's counter moves once for all of its new messages.
+    // One statement: each channel's counter moves once for all of its new messages, the
+    // messages go in with the seqs that frees, and each sender's read mark moves up to them
+    // (what you wrote yourself is read; what a webhook of yours posted is news to you too).
     const perChannel = new Map<string, number>();
-    for (const { send } of fresh)
-      perChannel.set(send.input.channelId, (perChannel.get(send.input.channelId) ?? 0) + 1);
-    const lastSeqs = fresh.length
-      ? await allocateSeqs(
-          tx,
-          [...perChannel].map(([channelId, n]) => ({ channelId, n })),
-        )
-      : new Map<string, number>();
-    const nextSeq = new Map<string, number>();
-    const rows: { entry: Entry; row: NewMessageRow }[] = [];
-    for (const entry of fresh) {
+    const rows: { entry: Entry; row: NewMessageRow }[] = fresh.map((entry) => {
       const { actor, input } = entry.send;
-      const last = lastSeqs.get(input.channelId);
-      if (last === undefined) {
-        // deleted since the check: its counter did not move
-        entry.outcome = { ok: false, error: notFound('Channel') };
-        continue;
-      }
-      const seq = nextSeq.get(input.channelId) ?? last - (perChannel.get(input.channelId) ?? 0) + 1;
-      nextSeq.set(input.channelId, seq + 1);
-      rows.push({
+      const k = (perChannel.get(input.channelId) ?? 0) + 1;
+      perChannel.set(input.channelId, k);
+      return {
         entry,
         row: {
           channelId: input.channelId,
-          seq,
+          k,
           userId: actor.userId,
           content: input.content,
           clientMsgId: input.clientMsgId ?? null,
@@ -141,58 +128,52 @@ export async function commitSendBatch(
           authorName: input.webhook?.name ?? null,
           authorIconUrl: input.webhook?.iconUrl ?? null,
         },
-      });
-    }
-
+      };
+    });
     const inserted = rows.length
-      ? await insertMessages(
+      ? await storeMessages(
           tx,
+          [...perChannel].map(([channelId, n]) => ({ channelId, n })),
           rows.map(({ row }) => row),
         )
-      : new Map<string, { id: string; createdAt: string }>();
+      : new Map<string, StoredMessage>();
+    if (rows.length) onSeqs();
+    const stored = rows.flatMap(({ entry, row }) => {
+      const message = inserted.get(`${row.channelId}:${row.k}`);
+      if (message) return [{ entry, row, message }];
+      // deleted since the check: its counter did not move
+      entry.outcome = { ok: false, error: notFound('Channel') };
+      return [];
+    });
+
     // Threads: every root of the batch's replies counts them in one statement, then is read
     // as it now stands, to be announced after the commit.
-    const replyIds: string[] = [];
-    for (const { row } of rows) {
-      const stored = inserted.get(`${row.channelId}:${row.seq}`);
-      if (row.parentId !== null && stored) replyIds.push(stored.id);
-    }
+    const replyIds = stored.flatMap(({ row, message }) =>
+      row.parentId === null ? [] : [message.id],
+    );
     const rootIds = await countRepliesIntoRoots(tx, replyIds);
     const roots = rootIds.length ? await lookup(tx, fileUrls, rootIds) : new Map<string, Message>();
     // Attachments (checked per message before the batch): one claim for the whole batch; a file
     // taken meanwhile by another send refuses the batch (BAD_REQUEST), which then writes nothing.
-    const claims = rows.flatMap(({ entry, row }) => {
-      const stored = inserted.get(`${row.channelId}:${row.seq}`);
+    const claims = stored.flatMap(({ entry, message }) => {
       const fileIds = entry.send.input.attachmentIds ?? [];
-      return stored && fileIds.length
-        ? [{ messageId: stored.id, uploaderId: entry.send.actor.userId, fileIds }]
+      return fileIds.length
+        ? [{ messageId: message.id, uploaderId: entry.send.actor.userId, fileIds }]
         : [];
     });
     const claimed = await claimAttachments(tx, claims);
-    for (const { entry, row } of rows) {
-      const stored = inserted.get(`${row.channelId}:${row.seq}`);
-      if (!stored) throw new Error('insert returned no row');
+    for (const { entry, row, message } of stored) {
       const root = row.parentId === null ? undefined : roots.get(row.parentId);
-      const attachments = (claimed.get(stored.id) ?? []).map((file) =>
+      const attachments = (claimed.get(message.id) ?? []).map((file) =>
         toAttachment(fileUrls, file),
       );
       entry.outcome = {
         ok: true,
         created: true,
-        message: { ...newMessage(row, stored, entry.send.actor), attachments },
+        message: { ...newMessage(row, message, entry.send.actor), attachments },
         ...(root ? { root } : {}),
       };
     }
-
-    // What you wrote yourself is read (what a webhook of yours posted is news to you too).
-    const marks = new Map<string, { channelId: string; userId: string; seq: number }>();
-    for (const { row } of rows) {
-      if (row.webhookId !== null) continue;
-      const key = `${row.channelId}\n${row.userId}`;
-      if ((marks.get(key)?.seq ?? 0) < row.seq)
-        marks.set(key, { channelId: row.channelId, userId: row.userId, seq: row.seq });
-    }
-    await markSendersRead(tx, [...marks.values()]);
 
     // Repeated clientMsgIds: the first message, from before the batch or from within it.
     const previous = previousIds.size
@@ -217,15 +198,11 @@ interface Entry {
   outcome: SendOutcome | undefined;
 }
 
-function newMessage(
-  row: NewMessageRow,
-  stored: { id: string; createdAt: string },
-  actor: Actor,
-): Message {
+function newMessage(row: NewMessageRow, stored: StoredMessage, actor: Actor): Message {
   return {
     id: stored.id,
     channelId: row.channelId,
-    seq: row.seq,
+    seq: stored.seq,
     userId: row.userId,
     username: row.authorName ?? actor.username,
     content: row.content,

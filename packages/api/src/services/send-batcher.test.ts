@@ -2,6 +2,7 @@ import { sqlState } from '@chat/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../errors.js';
+import type { ChatEvent } from '../realtime/events.js';
 import { limits } from '../schemas/common.js';
 import {
   createChannel,
@@ -221,6 +222,83 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
       send(bob, second.id, 'after'),
     ]);
     expect([next.message.seq, other.message.seq]).toEqual([2, 1]);
+  });
+
+  it('keeps seqs, acks and events in send order per channel with several batches in flight', async () => {
+    // batches of 3, each started as soon as the one before holds its seqs: they overlap
+    let open = 0;
+    let mostOpen = 0;
+    const db = new Proxy(deps.db, {
+      get(target, key, receiver) {
+        if (key !== 'transaction') return Reflect.get(target, key, receiver) as unknown;
+        return async (...args: Parameters<typeof target.transaction>) => {
+          mostOpen = Math.max(mostOpen, ++open);
+          try {
+            return await target.transaction(...args);
+          } finally {
+            open--;
+          }
+        };
+      },
+    });
+    const events: ChatEvent[] = [];
+    const own = {
+      ...deps,
+      sends: new SendBatcher({
+        db,
+        lookup: messages.messagesByIds,
+        fileUrls: deps.files.urls,
+        publish: async (event) => void events.push(event),
+        maxBatchSize: 3,
+      }),
+    };
+    const a = await createChannel(deps, alice, { memberIds: [bob.userId] });
+    const b = await createChannel(deps, bob, { memberIds: [alice.userId] });
+    const acked: messages.SendResult[] = [];
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          messages
+            .sendMessage(own, i % 3 ? alice : bob, {
+              channelId: i % 2 ? b.id : a.id,
+              content: `m${i}`,
+              // the same clientMsgId again, two batches later (while the first may be in flight)
+              clientMsgId: i === 0 || i === 6 ? 'again' : `c${i}`,
+            })
+            .then((result) => {
+              acked.push(result);
+              return result;
+            }),
+        ),
+      );
+      expect(mostOpen).toBeGreaterThan(1);
+      expect(results[6]).toEqual({ message: results[0]?.message, created: false });
+      const sentTo = (channelId: string) =>
+        results.filter((r) => r.created && r.message.channelId === channelId);
+      for (const channel of [a, b]) {
+        // seqs 1..n in the order of the sends, acks and first events in seq order
+        const seqs = sentTo(channel.id).map((r) => r.message.seq);
+        expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+        expect(
+          acked
+            .filter((r) => r.created && r.message.channelId === channel.id)
+            .map((r) => r.message.seq),
+        ).toEqual(seqs);
+        const firstEvents = [
+          ...new Set(
+            events.flatMap((e) =>
+              e.type === 'message' && e.channelId === channel.id ? [e.message.seq] : [],
+            ),
+          ),
+        ];
+        expect(firstEvents).toEqual(seqs);
+        expect((await everything(alice, channel.id)).map((m) => m.content)).toEqual(
+          sentTo(channel.id).map((r) => r.message.content),
+        );
+      }
+    } finally {
+      await own.sends.close();
+    }
   });
 
   it('stores what is waiting when it closes, then refuses new sends', async () => {

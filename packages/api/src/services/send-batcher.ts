@@ -1,7 +1,10 @@
-// Group commit: sends that arrive together are stored together. One batch is in flight at a time;
-// the sends that arrive meanwhile wait for it and form the next one, so the busier the server,
-// the larger the batches and the fewer the round trips per message. Acks and events follow the
-// commit, in seq order per channel; the ack never waits for the events to be delivered.
+// Group commit: sends that arrive together are stored together. The busier the server, the larger
+// the batches and the fewer the round trips per message. Batches overlap: the next one starts as
+// soon as the previous one holds its channels' rows (its seqs are taken), so it checks its
+// senders while the previous one writes and commits; a batch that shares a channel with one
+// still in flight waits in Postgres for that row, so seqs follow commit order. Acks and events
+// follow the commit, batch after batch in the order they took their seqs, in seq order per
+// channel within a batch; the ack never waits for the events to be delivered.
 import { sqlState, type Database } from '@chat/db';
 import { serviceUnavailable } from '../errors.js';
 import type { ChatEvent } from '../realtime/events.js';
@@ -28,6 +31,8 @@ export interface SendBatcherOptions {
   /** How long a send may wait for others when no batch is in flight. */
   maxWaitMs?: number;
   maxBatchSize?: number;
+  /** Batches in flight at once (each holds a pooled connection while it runs). */
+  maxInFlight?: number;
 }
 
 interface Waiting extends PendingSend {
@@ -42,15 +47,21 @@ const retriable = (error: unknown) => {
 
 export class SendBatcher {
   private readonly queue: Waiting[] = [];
-  private inFlight: Promise<void> | undefined;
+  private readonly running = new Set<Promise<void>>();
+  /** Whether the newest batch is yet to take its seqs: the next one waits until it has. */
+  private starting = false;
+  /** Settles once every batch that took its turn so far has answered. */
+  private answered: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private readonly maxWaitMs: number;
   private readonly maxBatchSize: number;
+  private readonly maxInFlight: number;
 
   constructor(private readonly options: SendBatcherOptions) {
     this.maxWaitMs = options.maxWaitMs ?? 1;
     this.maxBatchSize = options.maxBatchSize ?? 256;
+    this.maxInFlight = options.maxInFlight ?? 4;
   }
 
   /** Stores the message with the next seq of its channel; resolves once it is committed. */
@@ -68,14 +79,18 @@ export class SendBatcher {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.inFlight || this.queue.length) {
-      if (!this.inFlight) this.flush();
-      await this.inFlight;
+    while (this.running.size || this.queue.length) {
+      this.flush();
+      if (this.running.size) await Promise.race(this.running);
     }
   }
 
+  private get mayStart() {
+    return !this.starting && this.running.size < this.maxInFlight;
+  }
+
   private schedule() {
-    if (this.inFlight) return; // the batch in flight flushes the queue when it is done
+    if (!this.mayStart) return; // the batch starting flushes the queue when it has its seqs
     if (this.queue.length >= this.maxBatchSize) return this.flush();
     this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
   }
@@ -83,45 +98,75 @@ export class SendBatcher {
   private flush() {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.inFlight || this.queue.length === 0) return;
+    if (!this.mayStart || this.queue.length === 0) return;
     const batch = this.queue.splice(0, this.maxBatchSize);
-    this.inFlight = this.run(batch).finally(() => {
-      this.inFlight = undefined;
-      if (this.queue.length) this.flush();
+    this.starting = true;
+    let started = false;
+    const next = () => {
+      if (started) return;
+      started = true;
+      this.starting = false;
+      this.flush();
+    };
+    const run = this.commit(batch, 0, next).finally(() => {
+      this.running.delete(run);
+      next();
+      this.flush();
     });
-  }
-
-  private async run(batch: Waiting[]): Promise<void> {
-    const outcomes = await this.commit(batch, 0);
-    this.options.onBatch?.(batch.length);
-    this.answer(batch, outcomes);
+    this.running.add(run);
   }
 
   /**
-   * Commits the batch; a constraint that one message broke (or a deadlock) retries it split in
-   * halves, so the others still commit and the culprit fails alone. Any other failure (the
-   * database is down or refused the batch) fails every send of it: nothing of it was written.
+   * Commits the batch and answers it in its turn; a constraint that one message broke (or a
+   * deadlock) retries it split in halves, so the others still commit and the culprit fails
+   * alone. Any other failure (the database is down or refused the batch) fails every send of
+   * it: nothing of it was written. `started` is told when the next batch may start.
    */
-  private async commit(batch: Waiting[], attempt: number): Promise<SendOutcome[]> {
+  private async commit(batch: Waiting[], attempt: number, started: () => void): Promise<void> {
+    const turn = new Turn(this);
     try {
-      return await commitSendBatch(
+      const outcomes = await commitSendBatch(
         this.options.db,
         batch,
         this.options.lookup,
         this.options.fileUrls,
+        () => {
+          void turn.take();
+          started();
+        },
       );
+      await turn.take();
+      this.options.onBatch?.(batch.length);
+      this.answer(batch, outcomes);
     } catch (error) {
       if (retriable(error) && batch.length > 1) {
+        turn.skip();
         const half = Math.ceil(batch.length / 2);
-        return [
-          ...(await this.commit(batch.slice(0, half), 0)),
-          ...(await this.commit(batch.slice(half), 0)),
-        ];
+        await this.commit(batch.slice(0, half), 0, started);
+        return this.commit(batch.slice(half), 0, started);
       }
       // alone: a clientMsgId another instance stored meanwhile is found by the retry's check
-      if (retriable(error) && attempt < 2) return this.commit(batch, attempt + 1);
-      return batch.map(() => ({ ok: false, error: error as Error }));
+      if (retriable(error) && attempt < 2) {
+        turn.skip();
+        return this.commit(batch, attempt + 1, started);
+      }
+      await turn.take();
+      this.answer(
+        batch,
+        batch.map(() => ({ ok: false, error: error as Error })),
+      );
+    } finally {
+      turn.done();
     }
+  }
+
+  /** Appends a turn to the chain of answers; resolves when every turn before it is done. */
+  takeTurn(): { ready: Promise<void>; done: () => void } {
+    const ready = this.answered;
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    this.answered = ready.then(() => mine);
+    return { ready, done };
   }
 
   /** Acks first, then events, both in seq order per channel. */
@@ -154,6 +199,34 @@ export class SendBatcher {
     } catch (error) {
       onError(error);
     }
+  }
+}
+
+/**
+ * A transaction's place among the answers: taken when it takes its seqs (the order in which
+ * batches that share a channel commit), or when it ends without any.
+ */
+class Turn {
+  private turn: { ready: Promise<void>; done: () => void } | undefined;
+  private finished = false;
+
+  constructor(private readonly batcher: SendBatcher) {}
+
+  take(): Promise<void> {
+    this.turn ??= this.batcher.takeTurn();
+    return this.turn.ready;
+  }
+
+  /** The transaction failed and is retried: its place goes to nobody. */
+  skip() {
+    this.turn?.done();
+    this.turn = undefined;
+  }
+
+  done() {
+    if (this.finished) return;
+    this.finished = true;
+    this.turn?.done();
   }
 }
 
