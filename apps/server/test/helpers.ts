@@ -136,6 +136,7 @@ export const memberChannelKeys = [
   ...channelKeys,
   'lastReadSeq',
   'mentionCount',
+  'muted',
   'unreadCount',
 ].sort();
 export const messageKeys = [

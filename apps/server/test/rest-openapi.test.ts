@@ -26,6 +26,8 @@ const routeStatuses: Record<string, number[]> = {
   'GET /api/channels/{id}/messages': [200, 400, 401, 404, 503],
   'POST /api/channels/{id}/messages': [201, 200, 400, 401, 403, 404, 413, 429, 503],
   'POST /api/channels/{id}/read': [200, 400, 401, 403, 404, 413, 429, 503],
+  'PUT /api/channels/{id}/mute': [204, 400, 401, 403, 404, 429, 503],
+  'DELETE /api/channels/{id}/mute': [204, 400, 401, 403, 404, 429, 503],
   'PATCH /api/messages/{id}': [200, 400, 401, 403, 404, 413, 429, 503],
   'DELETE /api/messages/{id}': [204, 400, 401, 403, 404, 429, 503],
   'PATCH /api/channels/{id}': [200, 400, 401, 403, 404, 413, 429, 503],

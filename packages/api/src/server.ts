@@ -30,6 +30,7 @@ export * as presenceService from './services/presence.js';
 export * as reactionsService from './services/reactions.js';
 export * as pinsService from './services/pins.js';
 export * as channelUpdatesService from './services/channel-updates.js';
+export * as channelMuteService from './services/channel-mute.js';
 export * as liveService from './services/live.js';
 export { TypingThrottle } from './services/typing.js';
 export { SendBatcher, type SendBatcherOptions } from './services/send-batcher.js';

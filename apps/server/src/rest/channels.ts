@@ -1,4 +1,4 @@
-import { channelsService, schemas } from '@chat/api/server';
+import { channelMuteService, channelsService, schemas } from '@chat/api/server';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../plugins/auth.js';
@@ -111,6 +111,30 @@ export const channelRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { d
       return reply.status(204).send();
     },
   );
+  for (const [method, muted] of [
+    ['PUT', true],
+    ['DELETE', false],
+  ] as const)
+    app.route({
+      method,
+      url: '/channels/:id/mute',
+      schema: {
+        operationId: muted ? 'muteChannel' : 'unmuteChannel',
+        summary: muted
+          ? "Mute a channel for the caller's account (idempotent)"
+          : "Unmute a channel for the caller's account (idempotent)",
+        tags,
+        params: idParams,
+        response: { 204: noContent, ...errors(400, 401, 403, 404, 429, 503) },
+      },
+      handler: async (request, reply) => {
+        await channelMuteService.setMuted(deps, actorOf(request), {
+          channelId: request.params.id,
+          muted,
+        });
+        return reply.status(204).send();
+      },
+    });
   app.get(
     '/channels/:id/members',
     {

@@ -6,8 +6,10 @@ import {
   listChannelsInput,
   listMembersInput,
   openDmInput,
+  setMutedInput,
   updateChannelInput,
 } from '../schemas/index.js';
+import * as channelMute from '../services/channel-mute.js';
 import * as channelUpdates from '../services/channel-updates.js';
 import * as channels from '../services/channels.js';
 import { protectedProcedure } from '../trpc.js';
@@ -23,6 +25,10 @@ export const channelsRouter = {
   update: protectedProcedure
     .input(updateChannelInput)
     .mutation(({ ctx, input }) => channelUpdates.updateChannel(ctx.deps, ctx.actor, input)),
+  /** The caller's own mute of a channel they are in. */
+  setMuted: protectedProcedure
+    .input(setMutedInput)
+    .mutation(({ ctx, input }) => channelMute.setMuted(ctx.deps, ctx.actor, input)),
   create: protectedProcedure
     .input(createChannelInput)
     .mutation(({ ctx, input }) => channels.createChannel(ctx.deps, ctx.actor, input)),

@@ -111,6 +111,7 @@ describe.each(testDatabaseKinds())('tRPC router on %s', (kind) => {
         anonymous.messages.history({ channelId }),
         anonymous.messages.send({ channelId, content: 'hi' }),
         anonymous.messages.markRead({ channelId, seq: 1 }),
+        anonymous.channels.setMuted({ channelId, muted: true }),
       ];
       for (const call of calls) {
         expect((await trpcErrorOf(call)).code).toBe('UNAUTHORIZED');
@@ -382,6 +383,29 @@ describe.each(testDatabaseKinds())('tRPC router on %s', (kind) => {
       const dm = await as(bob).channels.openDm({ userIds: [alice.userId] });
       await expect(as(alice).channels.openDm({ userIds: [bob.userId] })).resolves.toMatchObject({
         id: dm.id,
+      });
+    });
+
+    it("sets the caller's own mute of a channel, members only", async () => {
+      const channel = await as(alice).channels.create({ name: uniqueName('quiet') });
+      await expect(
+        as(alice).channels.setMuted({ channelId: channel.id, muted: true }),
+      ).resolves.toMatchObject({ id: channel.id, muted: true });
+      await expect(as(alice).channels.get({ channelId: channel.id })).resolves.toMatchObject({
+        muted: true,
+      });
+      expect(
+        (await trpcErrorOf(as(bob).channels.setMuted({ channelId: channel.id, muted: true }))).code,
+      ).toBe('FORBIDDEN');
+      const refused = await post(
+        'channels.setMuted',
+        { channelId: channel.id, muted: 'yes' },
+        alice,
+      );
+      expect(refused.status).toBe(400);
+      await as(alice).channels.setMuted({ channelId: channel.id, muted: false });
+      await expect(as(alice).channels.get({ channelId: channel.id })).resolves.toMatchObject({
+        muted: false,
       });
     });
 

@@ -23,3 +23,6 @@ export const openDmInput = z.object({
   userIds: z.array(uuid).min(1).max(8),
 });
 export type OpenDmInput = z.infer<typeof openDmInput>;
+
+export const setMutedInput = z.object({ channelId: uuid, muted: z.boolean() });
+export type SetMutedInput = z.infer<typeof setMutedInput>;

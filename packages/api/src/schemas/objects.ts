@@ -61,11 +61,12 @@ export const channel = z
     lastReadSeq: z.number().int().optional(),
     unreadCount: z.number().int().optional(),
     mentionCount: z.number().int().optional(),
+    muted: z.boolean().optional(),
   })
   .meta({
     id: 'Channel',
     description:
-      'A channel or direct message; lastReadSeq, unreadCount and mentionCount are present only when isMember',
+      'A channel or direct message; lastReadSeq, unreadCount, mentionCount and muted are present only when isMember',
   });
 
 export const reaction = z

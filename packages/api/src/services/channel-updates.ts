@@ -44,6 +44,12 @@ export async function updateChannel(
 
 /** The channel as every member may see it: without the caller's own read counters. */
 function sharedView(view: Channel): Channel {
-  const { lastReadSeq: _read, unreadCount: _unread, mentionCount: _mentions, ...shared } = view;
+  const {
+    lastReadSeq: _read,
+    unreadCount: _unread,
+    mentionCount: _mentions,
+    muted: _muted,
+    ...shared
+  } = view;
   return shared;
 }

@@ -44,6 +44,7 @@ function channelViewColumns(actor: Actor) {
   return {
     channel: channels,
     lastReadSeq: channelMembers.lastReadSeq,
+    muted: channelMembers.muted,
     memberCount: sql<number>`(select count(*) from ${channelMembers} cm where cm.channel_id = ${channels.id})::int`,
     unreadCount: sql<number | null>`case when ${channelMembers.userId} is null then null
       else (select count(*) ${unreadFrom})::int end`,
@@ -55,6 +56,7 @@ function channelViewColumns(actor: Actor) {
 type ChannelViewRow = {
   channel: typeof channels.$inferSelect;
   lastReadSeq: number | null;
+  muted: boolean | null;
   memberCount: number;
   unreadCount: number | null;
   mentionCount: number | null;
@@ -94,6 +96,7 @@ export function toChannel(row: ChannelViewRow): Channel {
     lastReadSeq: row.lastReadSeq,
     unreadCount: row.unreadCount ?? 0,
     mentionCount: row.mentionCount ?? 0,
+    muted: row.muted ?? false,
   };
 }
 

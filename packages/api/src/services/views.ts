@@ -40,6 +40,8 @@ export interface Channel {
   lastReadSeq?: number;
   unreadCount?: number;
   mentionCount?: number;
+  /** The caller asked not to be notified of this channel (their membership's own setting). */
+  muted?: boolean;
 }
 
 export interface Reaction {

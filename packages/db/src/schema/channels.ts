@@ -47,6 +47,8 @@ export const channelMembers = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     joinedAt: createdAt(),
     lastReadSeq: bigint({ mode: 'number' }).notNull().default(0),
+    /** The member asked not to be notified of this channel: it follows their account. */
+    muted: boolean().notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.channelId, t.userId] }),
