@@ -3,8 +3,8 @@
 import { useState } from 'react';
 import { useEscapeToClose } from '../hooks/use-escape-to-close';
 import { useMe } from '../hooks/use-me';
+import { useSetMuted } from '../hooks/use-set-muted';
 import type { Channel } from '../lib/api-types';
-import { muteStore, useMutedIds } from '../lib/mute-store';
 import { navigate } from '../lib/route';
 import { trpc } from '../lib/trpc';
 import { MembersList } from './members-list';
@@ -55,7 +55,7 @@ export function ChannelDetailsPanel({
   const me = useMe();
   const utils = trpc.useUtils();
   const members = trpc.channels.members.useQuery({ channelId: channel.id, limit: 100 });
-  const muted = useMutedIds(me.id).has(channel.id);
+  const mute = useSetMuted(channel);
   const leave = trpc.channels.leave.useMutation({
     onSuccess: async () => {
       onClose();
@@ -89,14 +89,15 @@ export function ChannelDetailsPanel({
           <label className="checkbox">
             <input
               type="checkbox"
-              checked={muted}
-              onChange={(event) => muteStore.setMuted(me.id, channel.id, event.target.checked)}
+              checked={channel.muted ?? false}
+              onChange={(event) => mute.setMuted(event.target.checked)}
             />
             <span>
               Mute channel
               <small>No notifications from it, except when you are mentioned.</small>
             </span>
           </label>
+          {mute.error && <p className="form-error">{mute.error.message}</p>}
           <button
             type="button"
             className="button"

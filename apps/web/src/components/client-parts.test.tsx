@@ -6,8 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Channel, Message } from '../lib/api-types';
 import { activityStore, seenBy, showsReceipts } from '../lib/channel-activity';
 import { connectionStore } from '../lib/connection-store';
-import { muteStore } from '../lib/mute-store';
-import { notifyReason, tabTitle, type NotifyContext } from '../lib/notify';
+import { notifyReason, tabTitle, unreadToTitle, type NotifyContext } from '../lib/notify';
 import { presenceStore } from '../lib/presence-store';
 import { testMessage } from '../lib/test-message';
 import { Providers, signedInClient, testUser } from '../test/providers';
@@ -184,12 +183,17 @@ describe('notification decisions', () => {
     expect(notifyReason(message('@ada look'), context({ muted: true }))).toBe('mention');
   });
 
-  it('remembers muted channels per user, and titles the tab with the unread count', () => {
-    muteStore.setMuted('ada', 'c1', true);
-    expect(muteStore.isMuted('ada', 'c1')).toBe(true);
-    expect(muteStore.isMuted('ben', 'c1')).toBe(false);
-    muteStore.setMuted('ada', 'c1', false);
-    expect(muteStore.isMuted('ada', 'c1')).toBe(false);
+  it("titles the tab with the unread count of the user's channels that are not muted", () => {
+    const channel = (unreadCount: number, fields: Partial<Channel> = {}) =>
+      ({ isMember: true, unreadCount, muted: false, ...fields }) as Channel;
+    const channels = [
+      channel(2),
+      channel(5, { muted: true }),
+      channel(1),
+      { isMember: false, memberCount: 3 } as Channel,
+    ];
+    expect(unreadToTitle(channels)).toBe(3);
+    expect(unreadToTitle([channel(4, { muted: true })])).toBe(0);
     expect(tabTitle(3)).toBe('(3) Chat');
     expect(tabTitle(0)).toBe('Chat');
   });

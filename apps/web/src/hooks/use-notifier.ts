@@ -4,7 +4,6 @@ import { useCallback } from 'react';
 import type { Message } from '../lib/api-types';
 import { requestFocus } from '../lib/focus-message';
 import { messageStore } from '../lib/message-store';
-import { muteStore } from '../lib/mute-store';
 import { notificationTitle, notifyReason } from '../lib/notify';
 import { channelPath, navigate } from '../lib/route';
 import { trpc } from '../lib/trpc';
@@ -36,7 +35,7 @@ export function useNotifier() {
       const reason = notifyReason(message, {
         me,
         channelKind: channel.kind,
-        muted: muteStore.isMuted(me.id, channel.id),
+        muted: channel.muted ?? false,
         pageVisible: pageVisible(),
         permission: notificationPermission(),
         repliesToMe: repliesTo(message, me.id),

@@ -1,7 +1,7 @@
 // Which live messages deserve a browser notification: a mention of the user, a direct message,
 // or a reply in a thread the user started, while the page is not in front of them. A muted
 // channel stays quiet except for a mention by name.
-import type { Message } from './api-types';
+import type { Channel, Message } from './api-types';
 import { mentions } from './mentions';
 
 export type NotifyReason = 'mention' | 'dm' | 'reply';
@@ -37,4 +37,11 @@ export function notificationTitle(reason: NotifyReason, author: string, channelN
 /** "(3) Chat" while anything is unread, else "Chat". */
 export function tabTitle(unread: number): string {
   return unread > 0 ? `(${unread}) Chat` : 'Chat';
+}
+
+/** The unread messages the tab's title counts: those of the user's channels that are not muted. */
+export function unreadToTitle(channels: readonly Channel[]): number {
+  return channels
+    .filter((channel) => channel.isMember && !channel.muted)
+    .reduce((sum, channel) => sum + (channel.unreadCount ?? 0), 0);
 }
