@@ -1,18 +1,22 @@
 // The hooks' providers for component tests, with a tRPC client that never reaches a server:
-// tests fill the query cache by hand.
+// tests fill the query cache by hand, or pass links that answer in the server's place.
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { TRPCLink } from '@trpc/client';
 import type { ReactNode } from 'react';
 import type { OwnUser, User } from '../lib/api-types';
+import type { AppRouter } from '@chat/api';
 import { trpc } from '../lib/trpc';
 
 export function Providers({
   children,
   queryClient,
+  links = [],
 }: {
   children: ReactNode;
   queryClient: QueryClient;
+  links?: TRPCLink<AppRouter>[];
 }) {
-  const client = trpc.createClient({ links: [] });
+  const client = trpc.createClient({ links });
   return (
     <trpc.Provider client={client} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
