@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { useChannelHistory } from '../hooks/use-channel-history';
+import { topOverscan, useOlderPages } from '../hooks/use-older-pages';
 import { useScrollAnchor } from '../hooks/use-scroll-anchor';
 import { useMe } from '../hooks/use-me';
 import type { Channel } from '../lib/api-types';
@@ -62,11 +63,7 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
   // still on its way there (a divider near the top of the first page) left it elsewhere
   const positioned = useRef(false);
   const openTries = useRef(0);
-  const loadMore = useCallback(() => {
-    if (!positioned.current || !hasOlder || loadingOlder) return;
-    hold();
-    void loadOlder();
-  }, [hasOlder, loadingOlder, loadOlder, hold]);
+  const older = useOlderPages(history, firstItemIndex, hold);
 
   // what the user sends always comes into view
   useEffect(() => {
@@ -126,7 +123,14 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
     () => (
       <div className="messages-top">
         {history.loadingOlder && <p className="messages-note">Loading older messages…</p>}
-        {history.olderError && <p className="form-error">{history.olderError.message}</p>}
+        {history.olderError && (
+          <p className="form-error">
+            {history.olderError.message}{' '}
+            <button type="button" className="link-button" onClick={() => void loadOlder()}>
+              Try again
+            </button>
+          </p>
+        )}
         {!history.hasOlder && (
           <p className="messages-note">
             {messages.length > 0
@@ -136,7 +140,7 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
         )}
       </div>
     ),
-    [history.loadingOlder, history.olderError, history.hasOlder, messages.length],
+    [history.loadingOlder, history.olderError, history.hasOlder, loadOlder, messages.length],
   );
 
   const Footer = useCallback(
@@ -188,8 +192,11 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
         }
         computeItemKey={(_index, row) => row.key}
         itemContent={renderRow}
-        startReached={loadMore}
-        scrollerRef={(element) => scrollerRef(element instanceof HTMLElement ? element : null)}
+        scrollerRef={(element) => {
+          const list = element instanceof HTMLElement ? element : null;
+          scrollerRef(list);
+          older.listRef(list);
+        }}
         totalListHeightChanged={restore}
         followOutput={(atBottom) => (atBottom ? 'auto' : false)}
         rangeChanged={(range) => {
@@ -197,12 +204,10 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
             range.startIndex <= firstItemIndex + index && firstItemIndex + index <= range.endIndex;
           setDividerInView(divider >= 0 && shows(divider));
           const opensAt = focusView?.index ?? (divider >= 0 ? divider : rows.length - 1);
+          if (!positioned.current) positioned.current = shows(opensAt);
+          older.rangeChanged(range.startIndex, positioned.current);
           if (positioned.current) return;
-          if (shows(opensAt)) {
-            positioned.current = true;
-            // the top came into view on the way: load what startReached was refused
-            if (range.startIndex <= firstItemIndex) loadMore();
-          } else if (openTries.current < 5) {
+          if (openTries.current < 5) {
             // Virtuoso aimed by estimated row heights and missed once it measured them
             openTries.current += 1;
             virtuoso.current?.scrollToIndex({
@@ -211,7 +216,7 @@ export function MessageList({ channelId, channel, history }: MessageListProps) {
             });
           }
         }}
-        increaseViewportBy={{ top: 400, bottom: 200 }}
+        increaseViewportBy={{ top: topOverscan, bottom: 200 }}
         alignToBottom
         components={{ Header, Footer }}
       />

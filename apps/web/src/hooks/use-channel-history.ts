@@ -1,5 +1,5 @@
 // A channel's history: the newest page when it is first opened, older pages on demand.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { hasOlder, oldestSeq } from '../lib/message-list';
 import { messageStore, useChannelMessages } from '../lib/message-store';
 import { trpc } from '../lib/trpc';
@@ -19,9 +19,12 @@ export function useChannelHistory(channelId: string) {
 
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<Error | null>(null);
+  // one page at a time, whoever asks (the list reaching its top, a search hit far back)
+  const inFlight = useRef(false);
   const loadOlder = useCallback(async () => {
     const before = oldestSeq(messageStore.get(channelId));
-    if (before === null) return;
+    if (before === null || inFlight.current) return;
+    inFlight.current = true;
     setLoadingOlder(true);
     setOlderError(null);
     try {
@@ -35,6 +38,7 @@ export function useChannelHistory(channelId: string) {
     } catch (error) {
       setOlderError(error instanceof Error ? error : new Error('Could not load older messages'));
     } finally {
+      inFlight.current = false;
       setLoadingOlder(false);
     }
   }, [channelId, utils]);
