@@ -11,53 +11,10 @@ export async function rows<Row>(q: Queryable, query: SQL): Promise<Row[]> {
 
 export const json = (value: unknown) => sql`${JSON.stringify(value)}::text::jsonb`;
 
-export interface SenderRef {
+export interface SendRow {
+  /** The send's place in the batch. */
   i: number;
   channelId: string;
-  userId: string;
-  clientMsgId: string | null;
-}
-
-export interface SenderCheck {
-  i: number;
-  channelFound: boolean;
-  isPrivate: boolean;
-  isMember: boolean;
-  /** The message this user already sent with the same clientMsgId. */
-  previousId: string | null;
-}
-
-/** Per send: does the channel exist, is the sender a member, was its clientMsgId used before. */
-export async function checkSenders(q: Queryable, refs: SenderRef[]): Promise<SenderCheck[]> {
-  const found = await rows<{
-    i: number;
-    channel_found: boolean;
-    is_private: boolean;
-    is_member: boolean;
-    previous_id: string | null;
-  }>(
-    q,
-    sql`select x.i, c.id is not null as channel_found, coalesce(c.is_private, false) as is_private,
-      m.user_id is not null as is_member, p.id as previous_id
-    from jsonb_to_recordset(${json(refs)})
-      as x(i int, "channelId" uuid, "userId" uuid, "clientMsgId" text)
-    left join channels c on c.id = x."channelId"
-    left join channel_members m on m.channel_id = x."channelId" and m.user_id = x."userId"
-    left join messages p on p.user_id = x."userId" and p.client_msg_id = x."clientMsgId"`,
-  );
-  return found.map((row) => ({
-    i: Number(row.i),
-    channelFound: row.channel_found,
-    isPrivate: row.is_private,
-    isMember: row.is_member,
-    previousId: row.previous_id,
-  }));
-}
-
-export interface NewMessageRow {
-  channelId: string;
-  /** Its place among the batch's new messages of its channel, from 1: its seq is the base + k. */
-  k: number;
   userId: string;
   content: string;
   clientMsgId: string | null;
@@ -68,6 +25,17 @@ export interface NewMessageRow {
   authorIconUrl: string | null;
 }
 
+export interface SendResult {
+  i: number;
+  channelFound: boolean;
+  isPrivate: boolean;
+  isMember: boolean;
+  /** The message this user already sent with the same clientMsgId: nothing was stored. */
+  previousId: string | null;
+  /** What was stored; null when the send may not be (or its channel went meanwhile). */
+  stored: StoredMessage | null;
+}
+
 export interface StoredMessage {
   id: string;
   seq: number;
@@ -75,28 +43,42 @@ export interface StoredMessage {
 }
 
 /**
- * The batch's writes in one statement: each channel's counter moves by its number of new
- * messages (`counts`), the messages are inserted with the seqs that frees, and each sender's
- * read mark moves up to the newest seq they sent (never back; not for a webhook's messages).
- * The channels' rows are locked in id order, so two batches that share channels cannot
- * deadlock; a channel deleted since the check gets none of its messages. Answers the stored
- * messages by `channelId:k`.
+ * The batch checked and written in one statement. Per send: does the channel exist, is the
+ * sender a member, was its clientMsgId used before. The sends of members that are new are
+ * stored: each channel's counter moves once by its number of them, they go in with the seqs
+ * that frees (in batch order per channel), and each sender's read mark moves up to the newest
+ * seq they sent (never back; not for a webhook's messages). The channels' rows are locked in id
+ * order, so two batches that share channels cannot deadlock; a channel deleted meanwhile gets
+ * none of its messages. Outside a transaction the statement commits by itself.
  */
-export async function storeMessages(
-  q: Queryable,
-  counts: { channelId: string; n: number }[],
-  messages: NewMessageRow[],
-): Promise<Map<string, StoredMessage>> {
-  const stored = await rows<{
-    id: string;
-    channel_id: string;
-    k: string | number;
-    seq: string | number;
-    created_at: string;
+export async function checkAndStore(q: Queryable, sends: SendRow[]): Promise<SendResult[]> {
+  const found = await rows<{
+    i: number;
+    channel_found: boolean;
+    is_private: boolean;
+    is_member: boolean;
+    previous_id: string | null;
+    id: string | null;
+    seq: string | number | null;
+    created_at: string | null;
   }>(
     q,
-    sql`with wanted as (
-      select * from jsonb_to_recordset(${json(counts)}) as x("channelId" uuid, n int)
+    sql`with sent as (
+      select * from jsonb_to_recordset(${json(sends)}) as x(i int, "channelId" uuid,
+        "userId" uuid, content text, "clientMsgId" text, "parentId" uuid, "webhookId" uuid,
+        "authorName" text, "authorIconUrl" text)
+    ), checked as (
+      select x.*, c.id is not null as channel_found, coalesce(c.is_private, false) as is_private,
+        m.user_id is not null as is_member, p.id as previous_id
+      from sent x
+      left join channels c on c.id = x."channelId"
+      left join channel_members m on m.channel_id = x."channelId" and m.user_id = x."userId"
+      left join messages p on p.user_id = x."userId" and p.client_msg_id = x."clientMsgId"
+    ), fresh as (
+      select checked.*, row_number() over (partition by "channelId" order by i) as k
+      from checked where channel_found and is_member and previous_id is null
+    ), wanted as (
+      select "channelId", count(*)::int as n from fresh group by "channelId"
     ), locked as (
       select c.id from channels c where c.id in (select "channelId" from wanted)
       order by c.id for update
@@ -108,12 +90,9 @@ export async function storeMessages(
     ), stored as (
       insert into messages (channel_id, seq, user_id, content, client_msg_id, parent_id,
         webhook_id, author_name, author_icon_url)
-      select x."channelId", s.base + x.k, x."userId", x.content, x."clientMsgId", x."parentId",
-        x."webhookId", x."authorName", x."authorIconUrl"
-      from jsonb_to_recordset(${json(messages)}) as x("channelId" uuid, k int, "userId" uuid,
-        content text, "clientMsgId" text, "parentId" uuid, "webhookId" uuid, "authorName" text,
-        "authorIconUrl" text)
-      join seqs s on s.id = x."channelId"
+      select f."channelId", s.base + f.k, f."userId", f.content, f."clientMsgId", f."parentId",
+        f."webhookId", f."authorName", f."authorIconUrl"
+      from fresh f join seqs s on s.id = f."channelId"
       returning id, channel_id, seq, user_id, webhook_id, created_at
     ), marked as (
       update channel_members m set last_read_seq = greatest(m.last_read_seq, r.seq)
@@ -121,14 +100,22 @@ export async function storeMessages(
         group by channel_id, user_id) r
       where m.channel_id = r.channel_id and m.user_id = r.user_id
     )
-    select stored.id, stored.channel_id, stored.seq - s.base as k, stored.seq,
-      to_char(stored.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at
-    from stored join seqs s on s.id = stored.channel_id`,
+    select c.i, c.channel_found, c.is_private, c.is_member, c.previous_id, st.id, st.seq,
+      to_char(st.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at
+    from checked c
+    left join fresh f on f.i = c.i
+    left join seqs s on s.id = f."channelId"
+    left join stored st on st.channel_id = f."channelId" and st.seq = s.base + f.k`,
   );
-  return new Map(
-    stored.map((row) => [
-      `${row.channel_id}:${Number(row.k)}`,
-      { id: row.id, seq: Number(row.seq), createdAt: row.created_at },
-    ]),
-  );
+  return found.map((row) => ({
+    i: Number(row.i),
+    channelFound: row.channel_found,
+    isPrivate: row.is_private,
+    isMember: row.is_member,
+    previousId: row.previous_id,
+    stored:
+      row.id !== null && row.seq !== null && row.created_at !== null
+        ? { id: row.id, seq: Number(row.seq), createdAt: row.created_at }
+        : null,
+  }));
 }

@@ -225,22 +225,9 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
   });
 
   it('keeps seqs, acks and events in send order per channel with several batches in flight', async () => {
-    // batches of 3, each started as soon as the one before holds its seqs: they overlap
-    let open = 0;
-    let mostOpen = 0;
-    const db = new Proxy(deps.db, {
-      get(target, key, receiver) {
-        if (key !== 'transaction') return Reflect.get(target, key, receiver) as unknown;
-        return async (...args: Parameters<typeof target.transaction>) => {
-          mostOpen = Math.max(mostOpen, ++open);
-          try {
-            return await target.transaction(...args);
-          } finally {
-            open--;
-          }
-        };
-      },
-    });
+    // batches of 3 replies (a transaction each), each started as soon as the one before holds
+    // its seqs: they overlap
+    const { db, counts } = countedDb(deps.db);
     const events: ChatEvent[] = [];
     const own = {
       ...deps,
@@ -254,6 +241,8 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
     };
     const a = await createChannel(deps, alice, { memberIds: [bob.userId] });
     const b = await createChannel(deps, bob, { memberIds: [alice.userId] });
+    const rootA = (await send(alice, a.id, 'root')).message;
+    const rootB = (await send(bob, b.id, 'root')).message;
     const acked: messages.SendResult[] = [];
     try {
       const results = await Promise.all(
@@ -262,6 +251,7 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
             .sendMessage(own, i % 3 ? alice : bob, {
               channelId: i % 2 ? b.id : a.id,
               content: `m${i}`,
+              parentId: i % 2 ? rootB.id : rootA.id,
               // the same clientMsgId again, two batches later (while the first may be in flight)
               clientMsgId: i === 0 || i === 6 ? 'again' : `c${i}`,
             })
@@ -271,14 +261,18 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
             }),
         ),
       );
-      expect(mostOpen).toBeGreaterThan(1);
+      expect(counts.mostOpen).toBeGreaterThan(1);
       expect(results[6]).toEqual({ message: results[0]?.message, created: false });
+      // (a reply's root is looked up before it joins a batch: the sends may reach the batches
+      // in another order than they were made)
       const sentTo = (channelId: string) =>
-        results.filter((r) => r.created && r.message.channelId === channelId);
+        results
+          .filter((r) => r.created && r.message.channelId === channelId)
+          .sort((x, y) => x.message.seq - y.message.seq);
       for (const channel of [a, b]) {
-        // seqs 1..n in the order of the sends, acks and first events in seq order
+        // seqs 2..n without a gap (the root has 1), acks and first events in seq order
         const seqs = sentTo(channel.id).map((r) => r.message.seq);
-        expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+        expect(seqs).toEqual(seqs.map((_, i) => i + 2));
         expect(
           acked
             .filter((r) => r.created && r.message.channelId === channel.id)
@@ -292,10 +286,42 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
           ),
         ];
         expect(firstEvents).toEqual(seqs);
-        expect((await everything(alice, channel.id)).map((m) => m.content)).toEqual(
-          sentTo(channel.id).map((r) => r.message.content),
-        );
+        expect((await everything(alice, channel.id)).map((m) => m.content)).toEqual([
+          'root',
+          ...sentTo(channel.id).map((r) => r.message.content),
+        ]);
       }
+    } finally {
+      await own.sends.close();
+    }
+  });
+
+  it('commits a batch of plain messages in one statement, with no transaction around it', async () => {
+    const { db, counts } = countedDb(deps.db);
+    const own = {
+      ...deps,
+      sends: new SendBatcher({
+        db,
+        lookup: messages.messagesByIds,
+        fileUrls: deps.files.urls,
+        publish: async () => {},
+        maxWaitMs: 50,
+      }),
+    };
+    const channel = await createChannel(deps, alice, { memberIds: [bob.userId] });
+    const outsider = await createChannel(deps, carol);
+    try {
+      const results = await Promise.allSettled([
+        messages.sendMessage(own, alice, { channelId: channel.id, content: 'one' }),
+        messages.sendMessage(own, bob, { channelId: channel.id, content: 'two' }),
+        messages.sendMessage(own, alice, { channelId: outsider.id, content: 'not mine' }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      expect(counts).toMatchObject({ transactions: 0, statements: 1 });
+      expect((await everything(alice, channel.id)).map((m) => [m.content, m.seq])).toEqual([
+        ['one', 1],
+        ['two', 2],
+      ]);
     } finally {
       await own.sends.close();
     }
@@ -324,3 +350,28 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
     ).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
   });
 });
+
+/** The database with its transactions (how many, most at once) and bare statements counted. */
+function countedDb(db: TestDeps['db']) {
+  const counts = { transactions: 0, open: 0, mostOpen: 0, statements: 0 };
+  const counted = new Proxy(db, {
+    get(target, key, receiver) {
+      if (key === 'execute')
+        return (...args: Parameters<typeof target.execute>) => {
+          counts.statements++;
+          return target.execute(...args);
+        };
+      if (key !== 'transaction') return Reflect.get(target, key, receiver) as unknown;
+      return async (...args: Parameters<typeof target.transaction>) => {
+        counts.transactions++;
+        counts.mostOpen = Math.max(counts.mostOpen, ++counts.open);
+        try {
+          return await target.transaction(...args);
+        } finally {
+          counts.open--;
+        }
+      };
+    },
+  });
+  return { db: counted, counts };
+}

@@ -1,10 +1,11 @@
 // Group commit: sends that arrive together are stored together. The busier the server, the larger
-// the batches and the fewer the round trips per message. Batches overlap: the next one starts as
-// soon as the previous one holds its channels' rows (its seqs are taken), so it checks its
-// senders while the previous one writes and commits; a batch that shares a channel with one
-// still in flight waits in Postgres for that row, so seqs follow commit order. Acks and events
-// follow the commit, batch after batch in the order they took their seqs, in seq order per
-// channel within a batch; the ack never waits for the events to be delivered.
+// the batches and the fewer the round trips per message. A batch of plain messages is one
+// statement that commits by itself; one with replies or files is a transaction. Batches overlap:
+// the next one starts as soon as the previous one holds its seqs, so it is checked and stored
+// while the previous one finishes (counts replies, claims files, commits); a batch that shares a
+// channel with one still in flight waits in Postgres for that row, so seqs follow commit order.
+// Acks and events follow the commit, batch after batch in the order they took their seqs, in
+// seq order per channel within a batch; the ack never waits for the events to be delivered.
 import { sqlState, type Database } from '@chat/db';
 import { serviceUnavailable } from '../errors.js';
 import type { ChatEvent } from '../realtime/events.js';
