@@ -2,6 +2,7 @@
 // server escaped, with only <mark> in it); a hit opens its channel scrolled to the message
 // (the list reads older pages until it holds it) and marks it there.
 import { useEffect, useRef, useState } from 'react';
+import { useEscapeToClose } from '../hooks/use-escape-to-close';
 import { requestFocus } from '../lib/focus-message';
 import { jumpTarget } from '../lib/jump-target';
 import { openThread } from '../lib/open-thread';
@@ -28,6 +29,8 @@ function useFocusShortcut(input: React.RefObject<HTMLInputElement | null>) {
 }
 
 function SearchResults({ q, onClose }: { q: string; onClose: () => void }) {
+  // a panel like the others: Escape closes it when it is the one opened last
+  useEscapeToClose(onClose);
   const results = trpc.search.messages.useInfiniteQuery(
     { q, limit: 20 },
     { getNextPageParam: (page) => page.nextCursor ?? undefined },
@@ -106,7 +109,10 @@ export function SearchBox() {
           maxLength={500}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={(event) => {
-            if (event.key === 'Escape') setQ(null);
+            // Escape first clears what is typed (the results, once shown, close as a panel)
+            if (event.key !== 'Escape' || q !== null || draft === '') return;
+            event.preventDefault();
+            setDraft('');
           }}
         />
       </form>
