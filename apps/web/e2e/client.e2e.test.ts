@@ -366,6 +366,22 @@ describe('the web client for a team', () => {
     expect(seen).toEqual(Array.from({ length: 300 }, (_, index) => index + 1));
   }, 300_000);
 
+  it('shows a mute made in one tab in the other at once', async () => {
+    await channelFor('ben', 'quiet-room', 'ada');
+    const [laptop, phone] = [await openAs('ada'), await openAs('ada')];
+    const muteBox = (page: Page, checked: boolean) =>
+      page.getByRole('checkbox', { name: /Mute channel/, checked });
+    for (const page of [laptop, phone]) {
+      await page.getByRole('link', { name: /quiet-room/ }).click();
+      await page.getByRole('button', { name: 'Members' }).click();
+      await muteBox(page, false).waitFor();
+    }
+    await muteBox(laptop, false).check();
+    await muteBox(phone, true).waitFor();
+    await muteBox(phone, true).uncheck();
+    await muteBox(laptop, false).waitFor();
+  });
+
   it('edits the last message with Up, closes panels with Escape, and shows where focus is', async () => {
     const signInPage = await browser?.newContext({ viewport: { width: 1200, height: 760 } });
     if (!signInPage || !server) throw new Error('beforeAll did not finish');

@@ -51,6 +51,10 @@ export function useLiveEvents() {
       case 'channel_created':
         void utils.channels.list.invalidate();
         return;
+      case 'channel_muted':
+        // muted or unmuted on another device or tab
+        updateChannel(event.channelId, (channel) => ({ ...channel, muted: event.muted }));
+        return;
       case 'user_updated':
         utils.users.get.setData({ userId: event.user.id }, event.user);
         void utils.channels.members.invalidate();

@@ -14,7 +14,8 @@ export function topicsOf(event: ChatEvent): string[] {
   if (event.type === 'presence' || event.type === 'user_updated')
     return event.channelIds.map(channelTopic);
   if (event.type === 'channel_created') return [publicTopic];
-  if (event.type === 'access_revoked') return [userTopic(event.userId)];
+  if (event.type === 'access_revoked' || event.type === 'channel_muted')
+    return [userTopic(event.userId)];
   const topics = [channelTopic(event.channelId)];
   // The user's own connections learn of their joins and leaves, to start or stop listening.
   if (event.type === 'join' || event.type === 'leave') topics.push(userTopic(event.userId));

@@ -34,7 +34,9 @@ export type ChatEvent =
   /** A public channel was made: to everyone (a private one reaches its members as joins). */
   | { type: 'channel_created'; channelId: string; name: string; createdBy: string }
   /** A user's display name or avatar changed: like presence, to every channel they are in. */
-  | { type: 'user_updated'; user: User; channelIds: string[] };
+  | { type: 'user_updated'; user: User; channelIds: string[] }
+  /** The user muted or unmuted a channel: to their own topic only (their other devices). */
+  | { type: 'channel_muted'; channelId: string; userId: string; muted: boolean };
 
 export type ChannelEvent = Extract<ChatEvent, { channelId: string }>;
 

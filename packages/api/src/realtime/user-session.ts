@@ -176,6 +176,8 @@ export class UserSession {
       this.closeChannel(event.channelId);
       if (this.opening) (this.leftWhileOpening ??= new Set()).add(event.channelId);
       this.sink.event(event);
+    } else if (event.type === 'channel_muted' && event.userId === this.actor.userId) {
+      this.sink.event(event);
     }
   }
 
@@ -210,6 +212,7 @@ export class UserSession {
       case 'message':
         return; // messages come in order through the channel stream
       case 'access_revoked':
+      case 'channel_muted':
         return; // only ever on the user's own topic
       default:
         this.sink.event(event);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../cursor.js';
 import type { ChatEvent } from '../realtime/events.js';
+import { topicsOf, userTopic } from '../realtime/event-bus.js';
 import {
   createChannel,
   createTestDeps,
@@ -502,7 +503,7 @@ describe.each(testDatabaseKinds())('channels service on %s', (kind) => {
       expect(await mutedFor(alice, channel.id)).toBe(false);
     });
 
-    it('is idempotent, and publishes nothing', async () => {
+    it("is idempotent, and tells the user's own connections of each change only", async () => {
       const channel = await createChannel(deps, alice);
       const mark = deps.published.length;
       await setMuted(deps, alice, { channelId: channel.id, muted: true });
@@ -513,7 +514,13 @@ describe.each(testDatabaseKinds())('channels service on %s', (kind) => {
       await expect(
         setMuted(deps, alice, { channelId: channel.id, muted: false }),
       ).resolves.toMatchObject({ muted: false });
-      expect(deps.published.slice(mark)).toEqual([]);
+      const told = deps.published.slice(mark);
+      const change = { type: 'channel_muted', channelId: channel.id, userId: alice.userId };
+      expect(told).toEqual([
+        { ...change, muted: true },
+        { ...change, muted: false },
+      ]);
+      expect(told.flatMap(topicsOf)).toEqual([userTopic(alice.userId), userTopic(alice.userId)]);
     });
 
     it("leaves every other member's mute as it was", async () => {
