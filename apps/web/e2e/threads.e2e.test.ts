@@ -169,10 +169,15 @@ describe('threads in the web client, on the built server', () => {
     });
     const channelPath = `/api/channels/${created.body.channel.id}/messages`;
     const post = async (token: string, content: string, parentId?: string) => {
-      const posted = await request<{ message: { id: string } }>(url, 'POST', channelPath, {
-        token,
-        body: parentId ? { content, parentId } : { content },
-      });
+      const posted = await request<{ message: { id: string; seq: number } }>(
+        url,
+        'POST',
+        channelPath,
+        {
+          token,
+          body: parentId ? { content, parentId } : { content },
+        },
+      );
       expect(posted.status).toBe(201);
       return posted.body.message;
     };
@@ -185,7 +190,15 @@ describe('threads in the web client, on the built server', () => {
         root.id,
       );
     // and the root lies above the channel's first page (50 top-level messages)
-    for (let i = 1; i <= 60; i++) await post(cam.accessToken, `Later news ${i}`);
+    let latest = root;
+    for (let i = 1; i <= 60; i++) latest = await post(cam.accessToken, `Later news ${i}`);
+    // dee has read it all: the channel opens at its newest message, not at a first unread
+    const lastSeq = latest.seq;
+    const read = await request(url, 'POST', `/api/channels/${created.body.channel.id}/read`, {
+      token: dee.accessToken,
+      body: { seq: lastSeq },
+    });
+    expect(read.status).toBe(200);
 
     const page = await openPage();
     await signIn(page, 'dee');
