@@ -43,17 +43,13 @@ export const toAttachments = (urls: FileUrlConfig, value: FilesJson): Attachment
 const messagesWithIds = (ids: readonly string[]) =>
   sql`(select distinct value::uuid as id from jsonb_array_elements_text(${json(ids)})) m`;
 
-/** The reactions of each message, by message id. */
-export async function reactionsByMessage(
-  q: Queryable,
-  messageIds: readonly string[],
-): Promise<Map<string, Reaction[]>> {
-  if (messageIds.length === 0) return new Map();
-  const found = await rows<{ id: string; reactions: ReactionsJson }>(
+/** The reactions of one message (a change reads them back in its own transaction). */
+export async function reactionsOfMessage(q: Queryable, messageId: string): Promise<Reaction[]> {
+  const [row] = await rows<{ reactions: ReactionsJson }>(
     q,
-    sql`select m.id, ${reactionsOf(sql`m.id`)} as reactions from ${messagesWithIds(messageIds)}`,
+    sql`select ${reactionsOf(sql`${messageId}::uuid`)} as reactions`,
   );
-  return new Map(found.map((row) => [row.id, toReactions(row.reactions)]));
+  return toReactions(row?.reactions ?? null);
 }
 
 /** The messages with their reactions and attachments filled in (none on a deleted message). */
