@@ -1,11 +1,10 @@
-// Files on messages: checking and claiming a send's attachmentIds, and reading the attachments
-// of a page of messages in one query.
+// Files on messages: checking and claiming a send's attachmentIds (`message-extras` reads them).
 import { schema, type Queryable } from '@chat/db';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { badRequest } from '../errors.js';
 import type { Actor } from './deps.js';
 import { signedFileUrl, type FileUrlConfig } from './file-urls.js';
-import type { Attachment, Message } from './views.js';
+import type { Attachment } from './views.js';
 
 const { files } = schema;
 
@@ -94,31 +93,5 @@ export async function claimAttachments(
   return byMessage;
 }
 
-/** The messages with their attachments (none on a deleted message), read in one query. */
 const byUploadOrder = (a: FileRow, b: FileRow) =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-export async function withAttachments<M extends Message>(
-  q: Queryable,
-  urls: FileUrlConfig,
-  messages: M[],
-): Promise<M[]> {
-  const ids = messages.filter((message) => !message.deleted).map((message) => message.id);
-  if (ids.length === 0) return messages;
-  const rows = await q
-    .select()
-    .from(files)
-    .where(inArray(files.messageId, ids))
-    .orderBy(asc(files.createdAt), asc(files.id));
-  const byMessage = new Map<string, Attachment[]>();
-  for (const row of rows) {
-    if (!row.messageId) continue;
-    const list = byMessage.get(row.messageId) ?? [];
-    list.push(toAttachment(urls, row));
-    byMessage.set(row.messageId, list);
-  }
-  return messages.map((message) => {
-    const attachments = byMessage.get(message.id);
-    return attachments ? { ...message, attachments } : message;
-  });
-}

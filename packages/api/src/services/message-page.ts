@@ -1,23 +1,28 @@
-// A page of one channel's messages with their reactions and attachments, read in one
-// hand-written statement. History and resume read pages of hundreds of messages (a resume of
-// 10,000 reads a hundred pages): three queries per page (the rows, their reactions, their
-// files), each built by Drizzle on every call, cost more than the rows themselves.
+// A page of one channel's messages with their reactions and attachments (the expressions of
+// `message-extras`), read in one hand-written statement. History and resume read pages of
+// hundreds of messages (a resume of 10,000 reads a hundred pages): three queries per page (the
+// rows, their reactions, their files), each built by Drizzle on every call, cost more than the
+// rows themselves.
 import type { Queryable } from '@chat/db';
 import { sql } from 'drizzle-orm';
 import type { HistoryInput } from '../schemas/index.js';
-import { toAttachment } from './attachments.js';
 import type { FileUrlConfig } from './file-urls.js';
+import {
+  filesOf,
+  reactionsOf,
+  toAttachments,
+  toReactions,
+  type FilesJson,
+  type ReactionsJson,
+} from './message-extras.js';
 import { toMessage } from './message-rows.js';
-import { rows } from './send-batch-sql.js';
-import type { Message, Reaction } from './views.js';
+import { parsed, rows } from './send-batch-sql.js';
+import type { Message } from './views.js';
 
 export interface History {
   items: Message[];
   hasMore: boolean;
 }
-
-/** A file as the statement gives it: what `toAttachment` reads of a files row. */
-type FileJson = Parameters<typeof toAttachment>[1];
 
 interface PageRow {
   id: string;
@@ -41,13 +46,9 @@ interface PageRow {
   pinned_ms: number | null;
   pinned_by: string | null;
   reactions_version: number;
-  reactions: Reaction[] | string | null;
-  files: FileJson[] | string | null;
+  reactions: ReactionsJson;
+  files: FilesJson;
 }
-
-/** json columns: postgres-js and PGlite both parse them, but a driver set up not to gives text. */
-const parsed = <T>(value: T | string): T =>
-  typeof value === 'string' ? (JSON.parse(value) as T) : value;
 
 const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 
@@ -80,9 +81,8 @@ function toPageMessage(urls: FileUrlConfig, row: PageRow): Message {
     username: row.username,
   });
   // a deleted message keeps neither (the statement reads none for it)
-  if (row.reactions !== null) message.reactions = parsed(row.reactions);
-  if (row.files !== null)
-    message.attachments = parsed(row.files).map((file) => toAttachment(urls, file));
+  message.reactions = toReactions(row.reactions);
+  message.attachments = toAttachments(urls, row.files);
   return message;
 }
 
@@ -112,15 +112,8 @@ export async function readHistory(
       m.parent_id, m.reply_count, ${epochMs('last_reply_at')} as last_reply_ms,
       to_json(m.reply_user_ids) as reply_user_ids, ${epochMs('pinned_at')} as pinned_ms,
       m.pinned_by, m.reactions_version,
-      (select json_agg(json_build_object('emoji', r.emoji, 'count', r.count, 'userIds', r.user_ids)
-          order by r.first_used, r.emoji)
-        from (select emoji, count(*)::int as count, min(created_at) as first_used,
-            array_agg(user_id order by created_at, user_id) as user_ids
-          from message_reactions where message_id = m.id group by emoji) r
-        where m.deleted_at is null) as reactions,
-      (select json_agg(json_build_object('id', f.id, 'name', f.name, 'size', f.size,
-            'contentType', f.content_type) order by f.created_at, f.id)
-        from files f where f.message_id = m.id and m.deleted_at is null) as files
+      case when m.deleted_at is null then ${reactionsOf(sql`m.id`)} end as reactions,
+      case when m.deleted_at is null then ${filesOf(sql`m.id`)} end as files
     from messages m join users u on u.id = m.user_id
     where m.channel_id = ${input.channelId} ${bound}
       ${input.topLevel ? sql`and m.parent_id is null` : sql``}

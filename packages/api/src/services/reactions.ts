@@ -5,7 +5,7 @@ import { and, countDistinct, eq, sql } from 'drizzle-orm';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import { reactionLimits, type ReactionInput } from '../schemas/index.js';
 import type { Actor, ServiceDeps } from './deps.js';
-import { reactionsByMessage } from './message-extras.js';
+import { reactionsOfMessage } from './message-extras.js';
 import { visibleMessage } from './messages.js';
 import type { Message } from './views.js';
 
@@ -55,8 +55,8 @@ export async function react(
         .returning({ version: messages.reactionsVersion });
       reactionsVersion = bumped?.version ?? reactionsVersion;
     }
-    const after = await reactionsByMessage(tx, [input.messageId]);
-    return { changed, reactions: after.get(input.messageId) ?? [], reactionsVersion };
+    const reactions = await reactionsOfMessage(tx, input.messageId);
+    return { changed, reactions, reactionsVersion };
   });
   // Two changes commit in lock order but may be published in either order (and through Redis
   // from two instances): the version tells every client which state is the newer one.

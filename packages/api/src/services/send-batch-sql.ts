@@ -9,6 +9,10 @@ export async function rows<Row>(q: Queryable, query: SQL): Promise<Row[]> {
   return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
 }
 
+/** json columns: postgres-js and PGlite both parse them, but a driver set up not to gives text. */
+export const parsed = <T>(value: T | string): T =>
+  typeof value === 'string' ? (JSON.parse(value) as T) : value;
+
 export const json = (value: unknown) => sql`${JSON.stringify(value)}::text::jsonb`;
 
 export interface SendRow {
