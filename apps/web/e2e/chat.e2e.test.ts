@@ -1,18 +1,10 @@
 // The web client end to end: the built server and client, two people in two browser contexts,
 // asserting what each of them sees on the page.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request, startServer, type StartedServer } from '@chat/server/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser';
-
-/** The server serves the client from here; turbo builds it before the tests. */
-const builtClient = new URL('../dist/index.html', import.meta.url);
-
-const password = 'correct horse battery staple';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { password, useTeam } from './team';
 
 function messagePane(page: Page) {
   return page.getByRole('region', { name: 'Messages' });
@@ -30,47 +22,12 @@ async function signUp(page: Page, username: string) {
   await page.getByRole('button', { name: 'Create account' }).click();
 }
 
-async function signIn(page: Page, username: string) {
-  await page.getByLabel('Username or email').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 describe('the web client, on the built server', () => {
-  let server: StartedServer | undefined;
-  let dataDir: string | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-
-  const openPage = async () => {
-    if (!server || !browser) throw new Error('beforeAll did not finish');
-    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(server.url);
-    return page;
-  };
-
-  beforeAll(async () => {
-    if (!existsSync(builtClient))
-      throw new Error('apps/web/dist is missing: build the web client first');
-    // embedded database in a fresh folder, as `pnpm start` runs it
-    dataDir = await mkdtemp(join(tmpdir(), 'chat-e2e-'));
-    [server, browser] = await Promise.all([
-      startServer({ env: { DATA_DIR: dataDir } }),
-      launchBrowser(),
-    ]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    await browser?.close();
-    await server?.process.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  // embedded database in a fresh folder, as `pnpm start` runs it
+  const team = useTeam({ viewport: { width: 1100, height: 700 } });
 
   it('lets two people chat live in a channel, and keeps the history', async () => {
-    if (!server) throw new Error('no server');
+    const { openPage, register, signIn } = team();
     const hello = 'Hello Ben, the launch moves to Friday.';
     const reply = 'Friday works, I will tell the team.';
 
@@ -80,10 +37,7 @@ describe('the web client, on the built server', () => {
     await ada.getByRole('heading', { name: 'No channel yet' }).waitFor();
 
     // Ben has an account already (made over REST)
-    const registered = await request(server.url, 'POST', '/api/auth/register', {
-      body: { username: 'ben', email: 'ben@example.com', password },
-    });
-    expect(registered.status).toBe(201);
+    await register('ben');
 
     // Ada creates a public channel and writes in it: Enter sends
     await ada.getByRole('button', { name: 'Create a channel' }).click();

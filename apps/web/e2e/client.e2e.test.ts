@@ -1,28 +1,18 @@
 // The web client as a team of three uses it, on the built server and client: a lost
 // connection and the outbox, people and channels, group DMs, read receipts and profiles.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request, startServer, type StartedServer } from '@chat/server/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTeam } from './team';
 
-const password = 'correct horse battery staple';
 /** Screenshots for people to look at (ignored by git). */
 const screenshots = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const jwtSecret = 'e2e-secret-that-survives-a-restart-0123456789';
 
 const pane = (page: Page) => page.getByRole('region', { name: 'Messages' });
 const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
-
-async function signIn(page: Page, username: string) {
-  await page.getByLabel('Username or email').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Edit profile' }).waitFor();
-}
 
 /** The seqs of the channel's message rows in the page now, top to bottom. */
 const renderedSeqs = (page: Page) =>
@@ -60,31 +50,20 @@ async function send(page: Page, text: string) {
 }
 
 describe('the web client for a team', () => {
-  let server: StartedServer | undefined;
-  let dataDir = '';
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-  const tokens = new Map<string, string>();
-  const ids = new Map<string, string>();
-
-  const start = async (port?: number) => {
-    server = await startServer({
-      env: {
-        DATA_DIR: dataDir,
-        JWT_SECRET: jwtSecret,
-        // the history test posts its 300 messages as fast as the server takes them
-        WRITE_RATE_LIMIT: '100000/1',
-        ...(port ? { PORT: String(port) } : {}),
-      },
-      // the embedded database takes a while to open on a loaded machine
-      timeoutMs: 120_000,
-    });
-    return server;
-  };
-  const api = async (user: string, method: string, path: string, body?: object) => {
-    if (!server) throw new Error('no server');
-    return request(server.url, method, path, { body, token: tokens.get(user) });
-  };
+  const team = useTeam({
+    users: ['ada', 'ben', 'cam'],
+    env: {
+      JWT_SECRET: jwtSecret,
+      // the history test posts its 300 messages as fast as the server takes them
+      WRITE_RATE_LIMIT: '100000/1',
+    },
+    // the embedded database takes a while to open on a loaded machine
+    timeoutMs: 120_000,
+    hookTimeoutMs: 300_000,
+  });
+  const api = (user: string, method: string, path: string, body?: object) =>
+    team().api(user, method, path, body);
+  const openAs = (username: string) => team().openAs(username);
   /** A public channel `owner` creates through the API, which `member` joins. */
   const channelFor = async (owner: string, name: string, member: string) => {
     const created = await api(owner, 'POST', '/api/channels', { name });
@@ -92,39 +71,7 @@ describe('the web client for a team', () => {
     expect((await api(member, 'POST', `/api/channels/${channelId}/members`, {})).status).toBe(200);
     return channelId;
   };
-  const openAs = async (username: string) => {
-    if (!server || !browser) throw new Error('beforeAll did not finish');
-    const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await signIn(page, username);
-    return page;
-  };
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'chat-e2e-client-'));
-    await mkdir(screenshots, { recursive: true });
-    [, browser] = await Promise.all([start(), launchBrowser()]);
-    for (const username of ['ada', 'ben', 'cam']) {
-      const registered = await api(username, 'POST', '/api/auth/register', {
-        username,
-        email: `${username}@example.com`,
-        password,
-      });
-      expect(registered.status).toBe(201);
-      const session = registered.body as { accessToken: string; user: { id: string } };
-      tokens.set(username, session.accessToken);
-      ids.set(username, session.user.id);
-    }
-  }, 300_000);
-
-  afterAll(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    await browser?.close();
-    await server?.process.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  beforeAll(() => mkdir(screenshots, { recursive: true }));
 
   it('shows a lost connection at once, and sends what was written meanwhile once, in order', async () => {
     const ada = await openAs('ada');
@@ -143,10 +90,8 @@ describe('the web client for a team', () => {
     await details.getByText('Online').first().waitFor();
 
     // the server goes away: the banner comes within 2 s, presence turns unknown
-    if (!server) throw new Error('no server');
-    const { port } = server;
     // (a loaded machine can take a while to close the server's connections)
-    await server.process.stop('SIGTERM', 60_000);
+    await team().server.process.stop('SIGTERM', 60_000);
     const stoppedAt = Date.now();
     await ada.getByText(/Reconnecting…/).waitFor({ timeout: 5_000 });
     expect(Date.now() - stoppedAt).toBeLessThan(2_000);
@@ -163,7 +108,7 @@ describe('the web client for a team', () => {
     await pane(ada).getByText('waiting for the connection…').first().waitFor();
 
     // back: both go out by themselves, once each, in order, and Ben sees them
-    await start(port);
+    await team().restart();
     await ada.getByText(/Reconnecting…/).waitFor({ state: 'hidden', timeout: 15_000 });
     await pane(ben).getByText('Second, also while it was down').waitFor({ timeout: 15_000 });
     await pane(ada).getByText('waiting for the connection…').waitFor({ state: 'hidden' });
@@ -383,11 +328,7 @@ describe('the web client for a team', () => {
   });
 
   it('edits the last message with Up, closes panels with Escape, and shows where focus is', async () => {
-    const signInPage = await browser?.newContext({ viewport: { width: 1200, height: 760 } });
-    if (!signInPage || !server) throw new Error('beforeAll did not finish');
-    contexts.push(signInPage);
-    const first = await signInPage.newPage();
-    await first.goto(server.url);
+    const first = await team().openPage();
     await first.getByRole('button', { name: 'Sign in' }).waitFor();
     await first.screenshot({ path: join(screenshots, 'sign-in.png') });
 
@@ -471,35 +412,31 @@ describe('the web client for a team', () => {
     });
     const rootId = (root.body as { message: { id: string } }).message.id;
 
-    if (!server || !browser) throw new Error('beforeAll did not finish');
-    const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
-    contexts.push(context);
-    await context.grantPermissions(['notifications'], { origin: server.url });
     // the browser's own Notification, with each one it shows noted; and a switch that makes
     // the page report itself hidden, as a tab in the background does
-    await context.addInitScript(() => {
-      const w = window as unknown as { shown: { title: string; body?: string }[]; hide: boolean };
-      w.shown = [];
-      w.hide = false;
-      const Real = window.Notification;
-      window.Notification = new Proxy(Real, {
-        construct(target, args: [string, NotificationOptions?]) {
-          w.shown.push({ title: args[0], body: args[1]?.body });
-          return Reflect.construct<[string, NotificationOptions?], Notification>(target, args);
-        },
+    const ada = await team().openAs('ada', async (context) => {
+      await context.grantPermissions(['notifications'], { origin: team().url });
+      await context.addInitScript(() => {
+        const w = window as unknown as { shown: { title: string; body?: string }[]; hide: boolean };
+        w.shown = [];
+        w.hide = false;
+        const Real = window.Notification;
+        window.Notification = new Proxy(Real, {
+          construct(target, args: [string, NotificationOptions?]) {
+            w.shown.push({ title: args[0], body: args[1]?.body });
+            return Reflect.construct<[string, NotificationOptions?], Notification>(target, args);
+          },
+        });
+        Object.defineProperty(document, 'visibilityState', {
+          get: () => (w.hide ? 'hidden' : 'visible'),
+        });
+        document.hasFocus = () => !w.hide;
       });
-      Object.defineProperty(document, 'visibilityState', {
-        get: () => (w.hide ? 'hidden' : 'visible'),
-      });
-      document.hasFocus = () => !w.hide;
     });
-    const ada = await context.newPage();
-    await ada.goto(server.url);
-    await signIn(ada, 'ada');
     await ada.getByRole('link', { name: /alerts/ }).click();
     await pane(ada).getByText('Root by ada').waitFor();
     // the DM exists before its first message, as when someone opens one to write in
-    const dm = await api('cam', 'POST', '/api/dms', { userIds: [ids.get('ada')] });
+    const dm = await api('cam', 'POST', '/api/dms', { userIds: [team().member('ada').id] });
     const dmId = (dm.body as { channel: { id: string } }).channel.id;
     await ada.locator(`a[href$="${dmId}"]`).waitFor();
 

@@ -1,15 +1,12 @@
 // Files and search in the web client end to end: one person attaches an image with "Attach file"
 // and the other sees its thumbnail load through the signed URL; then one searches (Ctrl+K or
 // "/") and a hit opens its channel at that message, even one far back in the history.
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request, startServer, type StartedServer } from '@chat/server/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useTeam } from './team';
 
-const password = 'correct horse battery staple';
 /** A valid 1×1 PNG: enough for the server to sniff image/png and for Chromium to decode. */
 const onePixelPng = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
@@ -21,69 +18,31 @@ const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
 const messageRow = (page: Page, text: string) =>
   messagePane(page).locator('.message', { hasText: text });
 
-async function signIn(page: Page, username: string) {
-  await page.getByLabel('Username or email').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 describe('files and search in the web client, on the built server', () => {
-  let server: StartedServer | undefined;
-  let dataDir: string | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-
-  const openPage = async () => {
-    if (!server || !browser) throw new Error('beforeAll did not finish');
-    const context = await browser.newContext({ viewport: { width: 1300, height: 760 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(server.url);
-    return page;
-  };
-
-  const api = async <T>(method: string, path: string, token?: string, body?: unknown) => {
-    if (!server) throw new Error('no server');
-    const response = await request<T>(server.url, method, path, { token, body });
+  const team = useTeam({
+    // the history set up through REST is more than the default write limit allows at once
+    env: { WRITE_RATE_LIMIT: '1000/2' },
+    // a loaded machine can take a while to migrate and start
+    timeoutMs: 200_000,
+    hookTimeoutMs: 240_000,
+    viewport: { width: 1300, height: 760 },
+  });
+  /** A request as `user` that must succeed: its body. */
+  const api = async <T>(user: string, method: string, path: string, body?: unknown) => {
+    const response = await team().api<T>(user, method, path, body);
     expect(response.status, `${method} ${path}`).toBeLessThan(300);
     return response.body;
   };
 
-  const register = (username: string) =>
-    api<{ user: { id: string }; accessToken: string }>('POST', '/api/auth/register', undefined, {
-      username,
-      email: `${username}@example.com`,
-      password,
-    });
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'chat-e2e-files-'));
-    [server, browser] = await Promise.all([
-      // a loaded machine can take a while to migrate and start
-      // the history set up through REST is more than the default write limit allows at once
-      startServer({
-        env: { DATA_DIR: dataDir, WRITE_RATE_LIMIT: '1000/2' },
-        timeoutMs: 200_000,
-      }),
-      launchBrowser(),
-    ]);
-  }, 240_000);
-
-  afterAll(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    await browser?.close();
-    await server?.process.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
-
   it('one attaches an image, the other sees its preview; a search hit opens its message', async () => {
-    const ada = await register('ada');
+    const { openAs, register, url: serverUrl } = team();
+    await register('ada');
     const ben = await register('ben');
     const createChannel = async (name: string) =>
       (
-        await api<{ channel: { id: string } }>('POST', '/api/channels', ada.accessToken, {
+        await api<{ channel: { id: string } }>('ada', 'POST', '/api/channels', {
           name,
-          memberIds: [ben.user.id],
+          memberIds: [ben.id],
         })
       ).channel.id;
     await createChannel('mockups');
@@ -91,20 +50,18 @@ describe('files and search in the web client, on the built server', () => {
     // the message to find lies far back: more than a page of history was said after it
     const needle = 'The zebra crossing on the poster needs more contrast';
     for (let i = 1; i <= 5; i++) {
-      await api('POST', `/api/channels/${archive}/messages`, ada.accessToken, {
+      await api('ada', 'POST', `/api/channels/${archive}/messages`, {
         content: `early note number ${i}`,
       });
     }
-    await api('POST', `/api/channels/${archive}/messages`, ada.accessToken, { content: needle });
+    await api('ada', 'POST', `/api/channels/${archive}/messages`, { content: needle });
     for (let i = 1; i <= 70; i++) {
-      await api('POST', `/api/channels/${archive}/messages`, ada.accessToken, {
+      await api('ada', 'POST', `/api/channels/${archive}/messages`, {
         content: `status update number ${i}`,
       });
     }
 
-    const adaPage = await openPage();
-    const benPage = await openPage();
-    await Promise.all([signIn(adaPage, 'ada'), signIn(benPage, 'ben')]);
+    const [adaPage, benPage] = await Promise.all([openAs('ada'), openAs('ben')]);
     for (const page of [adaPage, benPage]) {
       await page.getByRole('link', { name: /mockups/ }).click();
       await page.getByRole('heading', { name: /mockups/ }).waitFor();
@@ -128,7 +85,7 @@ describe('files and search in the web client, on the built server', () => {
         { timeout: 20_000 },
       )
       .toBe(1);
-    const url = new URL((await thumbnail.getAttribute('src')) ?? '', server?.url);
+    const url = new URL((await thumbnail.getAttribute('src')) ?? '', serverUrl);
     expect(url.searchParams.get('sig')).toBeTruthy();
     expect(url.searchParams.get('exp')).toBeTruthy();
     expect(url.search).not.toContain('token');

@@ -1,69 +1,33 @@
 // Reactions, pins, topics and Markdown in the web client, end to end: two people in two browser
 // contexts on the built server and client.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request, startServer, type StartedServer } from '@chat/server/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser';
-
-const password = 'correct horse battery staple';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useTeam } from './team';
 
 const messagePane = (page: Page) => page.getByRole('region', { name: 'Messages' });
 const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
 const messageRow = (page: Page, text: string) =>
   messagePane(page).locator('.message-row', { hasText: text });
 
-async function signIn(page: Page, username: string) {
-  await page.getByLabel('Username or email').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 describe('reactions, pins, topics and Markdown in the web client', () => {
-  let server: StartedServer | undefined;
-  let dataDir: string | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-
-  const openPage = async () => {
-    if (!server || !browser) throw new Error('beforeAll did not finish');
-    const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(server.url);
-    return page;
-  };
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'chat-e2e-social-'));
-    [server, browser] = await Promise.all([
-      // a loaded machine can take a while to migrate and start
-      startServer({ env: { DATA_DIR: dataDir }, timeoutMs: 200_000 }),
-      launchBrowser(),
-    ]);
-    for (const username of ['ada', 'ben']) {
-      const registered = await request(server.url, 'POST', '/api/auth/register', {
-        body: { username, email: `${username}@example.com`, password },
-      });
-      expect(registered.status).toBe(201);
-    }
-  }, 240_000);
-
-  afterAll(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    await browser?.close();
-    await server?.process.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  const team = useTeam({
+    users: ['ada', 'ben'],
+    // a loaded machine can take a while to migrate and start
+    timeoutMs: 200_000,
+    hookTimeoutMs: 240_000,
+    viewport: { width: 1100, height: 700 },
   });
 
   it('two people react, pin and set a topic, and see each other do it live', async () => {
+    const { openPage, openAs, signIn, url } = team();
     const text = 'Ship **it** on Friday, notes at https://example.com/notes';
     const ada = await openPage();
     const cdnRequests: string[] = [];
     ada.on('request', (r) => {
-      if (!r.url().startsWith(server?.url ?? '')) cdnRequests.push(r.url());
+      if (!r.url().startsWith(url)) cdnRequests.push(r.url());
     });
     await signIn(ada, 'ada');
     await ada.getByRole('button', { name: 'Create a channel' }).click();
@@ -80,8 +44,7 @@ describe('reactions, pins, topics and Markdown in the web client', () => {
     expect(await link.getAttribute('target')).toBe('_blank');
     expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
 
-    const ben = await openPage();
-    await signIn(ben, 'ben');
+    const ben = await openAs('ben');
     await ben.getByRole('link', { name: /launch/ }).click();
     await messageRow(ben, 'Ship').waitFor();
     await ben.getByRole('button', { name: 'Join channel' }).click();

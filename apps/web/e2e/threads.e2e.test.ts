@@ -2,17 +2,11 @@
 // "Reply in thread", the other sees the count under the root and the replies live in the
 // thread pane, and the channel's own list keeps showing top-level messages only. A search hit
 // on a reply opens the channel at the thread's root and the thread pane at that reply.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request, startServer, type StartedServer } from '@chat/server/testing';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser';
-
-const builtClient = new URL('../dist/index.html', import.meta.url);
-const password = 'correct horse battery staple';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useTeam } from './team';
 
 const messagePane = (page: Page) => page.getByRole('region', { name: 'Messages' });
 const threadPane = (page: Page) => page.getByRole('complementary', { name: 'Thread' });
@@ -26,90 +20,34 @@ const inView = (locator: Locator) =>
     return !!list && box.bottom > list.top && box.top < list.bottom;
   });
 
-async function signIn(page: Page, username: string) {
-  await page.getByLabel('Username or email').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
 describe('threads in the web client, on the built server', () => {
-  let server: StartedServer | undefined;
-  let dataDir: string | undefined;
-  let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
-
-  const openPage = async () => {
-    if (!server || !browser) throw new Error('beforeAll did not finish');
-    const context = await browser.newContext({ viewport: { width: 1300, height: 760 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(server.url);
-    return page;
-  };
-
-  const register = async (username: string) => {
-    if (!server) throw new Error('no server');
-    const response = await request<{ user: { id: string }; accessToken: string }>(
-      server.url,
-      'POST',
-      '/api/auth/register',
-      { body: { username, email: `${username}@example.com`, password } },
-    );
-    expect(response.status).toBe(201);
-    return response.body;
-  };
-
-  beforeAll(async () => {
-    if (!existsSync(builtClient))
-      throw new Error('apps/web/dist is missing: build the web client first');
-    dataDir = await mkdtemp(join(tmpdir(), 'chat-e2e-threads-'));
-    [server, browser] = await Promise.all([
-      // a loaded machine takes a while to start the embedded database
-      // the search test posts a long thread and history through the API, faster than a person
-      startServer({ env: { DATA_DIR: dataDir, WRITE_RATE_LIMIT: '1000/2' }, timeoutMs: 50_000 }),
-      launchBrowser(),
-    ]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(contexts.map((context) => context.close()));
-    await browser?.close();
-    await server?.process.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  const team = useTeam({
+    // the search test posts a long thread and history through the API, faster than a person
+    env: { WRITE_RATE_LIMIT: '1000/2' },
+    // a loaded machine takes a while to start the embedded database
+    timeoutMs: 50_000,
+    viewport: { width: 1300, height: 760 },
   });
 
   it('replies in a thread, and the other person sees the thread grow live', async () => {
-    if (!server) throw new Error('no server');
+    const { api, openAs, register } = team();
     const question = 'Which logo do we ship on Friday?';
     const answer = 'The round one, it reads better small.';
     const followUp = 'Agreed, round it is.';
 
-    const ada = await register('ada');
+    await register('ada');
     const ben = await register('ben');
-    const created = await request<{ channel: { id: string } }>(
-      server.url,
-      'POST',
-      '/api/channels',
-      {
-        token: ada.accessToken,
-        body: { name: 'design', memberIds: [ben.user.id] },
-      },
-    );
+    const created = await api<{ channel: { id: string } }>('ada', 'POST', '/api/channels', {
+      name: 'design',
+      memberIds: [ben.id],
+    });
     expect(created.status).toBe(201);
-    const posted = await request(
-      server.url,
-      'POST',
-      `/api/channels/${created.body.channel.id}/messages`,
-      {
-        token: ada.accessToken,
-        body: { content: question },
-      },
-    );
+    const posted = await api('ada', 'POST', `/api/channels/${created.body.channel.id}/messages`, {
+      content: question,
+    });
     expect(posted.status).toBe(201);
 
-    const adaPage = await openPage();
-    const benPage = await openPage();
-    await Promise.all([signIn(adaPage, 'ada'), signIn(benPage, 'ben')]);
+    const [adaPage, benPage] = await Promise.all([openAs('ada'), openAs('ben')]);
     for (const page of [adaPage, benPage]) {
       await page.getByRole('link', { name: /design/ }).click();
       await messagePane(page).getByText(question).waitFor();
@@ -157,51 +95,40 @@ describe('threads in the web client, on the built server', () => {
   });
 
   it('a search hit on a reply opens the channel at its root and the thread at that reply', async () => {
-    if (!server) throw new Error('no server');
-    const url = server.url;
+    const { api, openAs, register } = team();
     const rootText = 'Roadmap for the spring release';
     const needle = 'The quokka milestone slips a week';
-    const cam = await register('cam');
+    await register('cam');
     const dee = await register('dee');
-    const created = await request<{ channel: { id: string } }>(url, 'POST', '/api/channels', {
-      token: cam.accessToken,
-      body: { name: 'roadmap', memberIds: [dee.user.id] },
+    const created = await api<{ channel: { id: string } }>('cam', 'POST', '/api/channels', {
+      name: 'roadmap',
+      memberIds: [dee.id],
     });
     const channelPath = `/api/channels/${created.body.channel.id}/messages`;
-    const post = async (token: string, content: string, parentId?: string) => {
-      const posted = await request<{ message: { id: string; seq: number } }>(
-        url,
+    const post = async (user: string, content: string, parentId?: string) => {
+      const posted = await api<{ message: { id: string; seq: number } }>(
+        user,
         'POST',
         channelPath,
-        {
-          token,
-          body: parentId ? { content, parentId } : { content },
-        },
+        parentId ? { content, parentId } : { content },
       );
       expect(posted.status).toBe(201);
       return posted.body.message;
     };
-    const root = await post(cam.accessToken, rootText);
+    const root = await post('cam', rootText);
     // the reply lies on the thread's second page (100 a page), well above its newest replies
     for (let i = 1; i <= 130; i++)
-      await post(
-        i % 2 ? cam.accessToken : dee.accessToken,
-        i === 105 ? needle : `Reply number ${i}`,
-        root.id,
-      );
+      await post(i % 2 ? 'cam' : 'dee', i === 105 ? needle : `Reply number ${i}`, root.id);
     // and the root lies above the channel's first page (50 top-level messages)
     let latest = root;
-    for (let i = 1; i <= 60; i++) latest = await post(cam.accessToken, `Later news ${i}`);
+    for (let i = 1; i <= 60; i++) latest = await post('cam', `Later news ${i}`);
     // dee has read it all: the channel opens at its newest message, not at a first unread
-    const lastSeq = latest.seq;
-    const read = await request(url, 'POST', `/api/channels/${created.body.channel.id}/read`, {
-      token: dee.accessToken,
-      body: { seq: lastSeq },
+    const read = await api('dee', 'POST', `/api/channels/${created.body.channel.id}/read`, {
+      seq: latest.seq,
     });
     expect(read.status).toBe(200);
 
-    const page = await openPage();
-    await signIn(page, 'dee');
+    const page = await openAs('dee');
     await page.getByRole('link', { name: /roadmap/ }).click();
     await messagePane(page).getByText('Later news 60').waitFor();
     expect(await messagePane(page).getByText(rootText).count()).toBe(0);
