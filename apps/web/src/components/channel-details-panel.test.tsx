@@ -32,7 +32,13 @@ const channelFields: Channel = {
  * `answer` to be called (then succeeds, or refuses with `refusal`).
  */
 function fakeServer() {
-  const server = { muted: false, pending: [] as (() => void)[], refusal: null as string | null };
+  const server = {
+    muted: false,
+    pending: [] as (() => void)[],
+    refusal: null as string | null,
+    /** Channel lists asked for while set wait here, answering what the server held then. */
+    heldLists: null as (() => void)[] | null,
+  };
   const link: TRPCLink<AppRouter> =
     () =>
     ({ op }) =>
@@ -42,8 +48,11 @@ function fakeServer() {
           observer.complete();
         };
         const channel = () => ({ ...channelFields, muted: server.muted });
-        if (op.path === 'channels.list') send({ items: [channel()], nextCursor: null });
-        else if (op.path === 'channels.members') send({ items: [], nextCursor: null });
+        if (op.path === 'channels.list') {
+          const answer = { items: [channel()], nextCursor: null };
+          if (server.heldLists) server.heldLists.push(() => send(answer));
+          else send(answer);
+        } else if (op.path === 'channels.members') send({ items: [], nextCursor: null });
         else if (op.path === 'channels.setMuted')
           server.pending.push(() => {
             if (server.refusal) {
@@ -68,9 +77,12 @@ function Panel() {
   return channel ? <ChannelDetailsPanel channel={channel} onClose={() => undefined} /> : null;
 }
 
-function renderPanel(link: TRPCLink<AppRouter>) {
+function renderPanel(
+  link: TRPCLink<AppRouter>,
+  queryClient = signedInClient(testUser('ada', 'Ada Lovelace')),
+) {
   render(
-    <Providers queryClient={signedInClient(testUser('ada', 'Ada Lovelace'))} links={[link]}>
+    <Providers queryClient={queryClient} links={[link]}>
       <Panel />
     </Providers>,
   );
@@ -103,5 +115,27 @@ describe('the mute control', () => {
     await waitFor(() => expect(box().checked).toBe(false));
     expect(await screen.findByText('Join the channel first')).toBeTruthy();
     expect(server.muted).toBe(false);
+  });
+
+  it('is not put back by a channel list read before the change that answers after it', async () => {
+    const { server, link, answer } = fakeServer();
+    const queryClient = signedInClient(testUser('ada', 'Ada Lovelace'));
+    const box = renderPanel(link, queryClient);
+    await waitFor(() => expect(box().checked).toBe(false));
+    // a join elsewhere refetches the list; its answer (still unmuted) is slow to come
+    server.heldLists = [];
+    void act(() => queryClient.invalidateQueries({ queryKey: [['channels', 'list']] }));
+    await waitFor(() => expect(server.heldLists).toHaveLength(1));
+    fireEvent.click(box());
+    await waitFor(() => expect(server.pending).toHaveLength(1));
+    await act(async () => {
+      server.heldLists?.splice(0).forEach((reply) => reply());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    expect(box().checked).toBe(true);
+    server.heldLists = null;
+    answer();
+    await waitFor(() => expect(server.muted).toBe(true));
+    expect(box().checked).toBe(true);
   });
 });

@@ -1,5 +1,7 @@
 // Mutes or unmutes a channel for the user's account: the cached channel shows the change at
-// once, and goes back if the server refuses it.
+// once, and goes back if the server refuses it. A channel read already on its way (a join or
+// a reconnect refetches the list) is called off first: its answer, from before the change,
+// would put the old value back.
 import { useUpdateChannel } from './use-channel-list';
 import type { Channel } from '../lib/api-types';
 import { trpc } from '../lib/trpc';
@@ -14,8 +16,13 @@ export function useSetMuted(channel: Channel) {
     );
   };
   const mutation = trpc.channels.setMuted.useMutation({
-    onMutate: ({ muted }) => {
+    onMutate: async ({ muted }) => {
       const before = channel.muted ?? false;
+      show(muted);
+      await Promise.all([
+        utils.channels.list.cancel(),
+        utils.channels.get.cancel({ channelId: channel.id }),
+      ]);
       show(muted);
       return { before };
     },
