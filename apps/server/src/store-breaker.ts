@@ -89,10 +89,20 @@ export class StoreBreaker {
   }
 }
 
+/**
+ * Rejects when `promise` has not settled `ms` after the call. When the timer fires late (the
+ * event loop was held up, as on a busy machine), an answer that arrived meanwhile is still
+ * waiting in the I/O queue, behind the timers: the queue is read once (setImmediate runs after
+ * it) before the promise counts as unanswered, so a stalled server does not take a store that
+ * answered for one that is down.
+ */
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => setImmediate(() => reject(new Error(`no answer within ${ms} ms`))),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

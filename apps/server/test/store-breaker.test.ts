@@ -1,5 +1,8 @@
 // The circuit breaker of a store on its own: it opens only when the store itself fails to
 // answer (a probe), answers SERVICE_UNAVAILABLE at once while open, and closes by itself.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { AppError, serviceUnavailable } from '@chat/api/server';
 import { describe, expect, it } from 'vitest';
 import { StoreBreaker } from '../src/store-breaker.js';
@@ -77,5 +80,35 @@ describe('StoreBreaker', () => {
     expect(breaker.isOpen).toBe(false);
     expect(state.probes).toBeGreaterThan(1);
     breaker.stop();
+  });
+
+  it('counts an answer that came while the event loop was held up, not the timer that fired late', async () => {
+    // the store: an echo server in a process of its own, which answers while this one is busy
+    const echo = spawn(process.execPath, [
+      '-e',
+      `const s = require('node:net').createServer((c) => c.pipe(c)).listen(0, '127.0.0.1',
+        () => console.log(s.address().port));`,
+    ]);
+    try {
+      const [port] = (await once(echo.stdout, 'data')) as [Buffer];
+      const socket = connect(Number(port.toString()), '127.0.0.1');
+      await once(socket, 'connect');
+      const probe = () => {
+        const answered = once(socket, 'data').then(() => {});
+        socket.write('ping');
+        return answered;
+      };
+      const breaker = new StoreBreaker('The database', probe, { probeTimeoutMs: 100 });
+      const checked = breaker.check();
+      // a busy turn ten times the probe's timeout: the answer is in before the timer runs
+      const until = Date.now() + 1000;
+      while (Date.now() < until);
+      expect(await checked).toBe(true);
+      expect(breaker.isOpen).toBe(false);
+      breaker.stop();
+      socket.destroy();
+    } finally {
+      echo.kill();
+    }
   });
 });
