@@ -15,7 +15,7 @@ import {
 } from '../testing.js';
 import * as channels from './channels.js';
 import * as messages from './messages.js';
-import { SendBatcher } from './send-batcher.js';
+import { SendBatcher, type SendBatcherOptions } from './send-batcher.js';
 
 // Every send of one test is made in the same tick, and a batch waits 50 ms for company: so the
 // sends of a test share one batch (the batch sizes seen prove it).
@@ -36,6 +36,20 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
   const everything = async (actor: TestUser, channelId: string) =>
     (await messages.history(deps, actor, { channelId, limit: 100 })).items;
   const lastBatch = () => batchSizes.at(-1);
+  /** The deps with a batcher of their own over `db` (a counted one, or a second instance's). */
+  const withBatcher = (
+    db: TestDeps['db'],
+    options: Partial<Pick<SendBatcherOptions, 'publish' | 'maxBatchSize' | 'maxWaitMs'>>,
+  ) => ({
+    ...deps,
+    sends: new SendBatcher({
+      db,
+      lookup: messages.messagesByIds,
+      fileUrls: deps.files.urls,
+      publish: async () => {},
+      ...options,
+    }),
+  });
 
   it('stores concurrent sends to several channels in one batch, each channel numbered 1..n', async () => {
     const first = await createChannel(deps, alice, { memberIds: [bob.userId] });
@@ -160,15 +174,7 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
   it('answers a clientMsgId that another instance stores at the same moment with its message', async () => {
     const channel = await createChannel(deps, alice);
     // a second batcher on the same database, as a second instance has
-    const other = {
-      ...deps,
-      sends: new SendBatcher({
-        db: deps.db,
-        lookup: messages.messagesByIds,
-        fileUrls: deps.files.urls,
-        publish: async () => {},
-      }),
-    };
+    const other = withBatcher(deps.db, {});
     try {
       const [mine, theirs] = await Promise.all([
         send(alice, channel.id, 'here', 'twice'),
@@ -229,16 +235,10 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
     // its seqs: they overlap
     const { db, counts } = countedDb(deps.db);
     const events: ChatEvent[] = [];
-    const own = {
-      ...deps,
-      sends: new SendBatcher({
-        db,
-        lookup: messages.messagesByIds,
-        fileUrls: deps.files.urls,
-        publish: async (event) => void events.push(event),
-        maxBatchSize: 3,
-      }),
-    };
+    const own = withBatcher(db, {
+      publish: async (event) => void events.push(event),
+      maxBatchSize: 3,
+    });
     const a = await createChannel(deps, alice, { memberIds: [bob.userId] });
     const b = await createChannel(deps, bob, { memberIds: [alice.userId] });
     const rootA = (await send(alice, a.id, 'root')).message;
@@ -298,16 +298,7 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
 
   it('commits a batch of plain messages in one statement, with no transaction around it', async () => {
     const { db, counts } = countedDb(deps.db);
-    const own = {
-      ...deps,
-      sends: new SendBatcher({
-        db,
-        lookup: messages.messagesByIds,
-        fileUrls: deps.files.urls,
-        publish: async () => {},
-        maxWaitMs: 50,
-      }),
-    };
+    const own = withBatcher(db, { maxWaitMs: 50 });
     const channel = await createChannel(deps, alice, { memberIds: [bob.userId] });
     const outsider = await createChannel(deps, carol);
     try {
@@ -329,16 +320,10 @@ describe.each(testDatabaseKinds())('group commit on %s', (kind) => {
 
   it('stores what is waiting when it closes, then refuses new sends', async () => {
     // a batcher that would wait 10 s for company: only the close makes it commit
-    const own = {
-      ...deps,
-      sends: new SendBatcher({
-        db: deps.db,
-        lookup: messages.messagesByIds,
-        fileUrls: deps.files.urls,
-        publish: (event) => deps.events.publish(event),
-        maxWaitMs: 10_000,
-      }),
-    };
+    const own = withBatcher(deps.db, {
+      publish: (event) => deps.events.publish(event),
+      maxWaitMs: 10_000,
+    });
     const channel = await createChannel(own, alice);
     const started = Date.now();
     const pending = messages.sendMessage(own, alice, { channelId: channel.id, content: 'last' });
