@@ -23,6 +23,7 @@ export function useSetMuted(channel: Channel) {
         utils.channels.list.cancel(),
         utils.channels.get.cancel({ channelId: channel.id }),
       ]);
+      // a read called off puts back what was cached before it began: shown again on top
       show(muted);
       return { before };
     },

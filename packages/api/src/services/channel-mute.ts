@@ -7,7 +7,7 @@ import type { SetMutedInput } from '../schemas/index.js';
 import { memberChannel } from './access.js';
 import { channelView } from './channel-views.js';
 import type { Actor, ServiceDeps } from './deps.js';
-import { rows } from './send-batch-sql.js';
+import { rows } from './raw-sql.js';
 import type { Channel } from './views.js';
 
 /** Sets (or clears) the actor's mute of a channel they are in; setting it again changes nothing. */

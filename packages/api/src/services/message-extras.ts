@@ -6,7 +6,7 @@ import type { Queryable } from '@chat/db';
 import { sql, type SQL } from 'drizzle-orm';
 import { toAttachment } from './attachments.js';
 import type { FileUrlConfig } from './file-urls.js';
-import { json, parsed, rows } from './send-batch-sql.js';
+import { json, parsed, rows } from './raw-sql.js';
 import type { Attachment, Message, Reaction } from './views.js';
 
 /** A file as the statements give it: what `toAttachment` reads of a files row. */

@@ -16,7 +16,7 @@ import {
   type ReactionsJson,
 } from './message-extras.js';
 import { toMessage } from './message-rows.js';
-import { parsed, rows } from './send-batch-sql.js';
+import { parsed, rows } from './raw-sql.js';
 import type { Message } from './views.js';
 
 export interface History {

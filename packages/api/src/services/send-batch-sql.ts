@@ -1,19 +1,8 @@
-// The statements of one group commit, written by hand: each takes the whole batch as one JSON
+// The statement of one group commit, written by hand: it takes the whole batch as one JSON
 // parameter, so its text never changes with the batch size and the driver prepares it once.
 import type { Queryable } from '@chat/db';
-import { sql, type SQL } from 'drizzle-orm';
-
-/** The rows of `execute`: postgres-js answers an array, PGlite `{ rows }`. */
-export async function rows<Row>(q: Queryable, query: SQL): Promise<Row[]> {
-  const result: unknown = await q.execute(query);
-  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
-}
-
-/** json columns: postgres-js and PGlite both parse them, but a driver set up not to gives text. */
-export const parsed = <T>(value: T | string): T =>
-  typeof value === 'string' ? (JSON.parse(value) as T) : value;
-
-export const json = (value: unknown) => sql`${JSON.stringify(value)}::text::jsonb`;
+import { sql } from 'drizzle-orm';
+import { json, rows } from './raw-sql.js';
 
 export interface SendRow {
   /** The send's place in the batch. */

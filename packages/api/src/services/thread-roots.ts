@@ -4,7 +4,7 @@ import { schema, type Queryable } from '@chat/db';
 import { eq, sql } from 'drizzle-orm';
 import { AppError, badRequest, notFound } from '../errors.js';
 import { visibleChannel } from './access.js';
-import { json, rows } from './send-batch-sql.js';
+import { json, rows } from './raw-sql.js';
 import type { Actor } from './deps.js';
 
 const { messages } = schema;
